@@ -1,0 +1,19 @@
+"""A Markdown (GitHub) table, for pasting into issues, wikis and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from kasegeru_cli.models import Case
+from kasegeru_cli.records import flat_value
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def render_markdown(cases: Iterable[Case], columns: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for case in cases:
+        lines.append("| " + " | ".join(_cell(flat_value(case, c)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,209 @@
+"""Rich renderables for people: the list table, the show page, types, sources, stats.
+
+This is the only module that imports rich; the CLI imports it only when it is
+about to draw a table, so JSON output never pays for rich's import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from kasegeru_cli.catalog import Catalog, Hit
+from kasegeru_cli.models import Case
+from kasegeru_cli.records import date_text, figure_text, flat_value
+
+_HEADERS_EN = {"id": "id", "name": "name", "types": "types", "prefectures": "prefecture",
+               "sources": "source"}
+
+
+def _cell(case: Case, column: str, lang: str) -> str:
+    if column == "name":
+        return case.display_name(lang)
+    if column == "sources":
+        return ", ".join(dict.fromkeys(r.source for r in case.sources))
+    if column == "types" and case.types and case.types_basis == "editorial":
+        return "\n".join(case.types) + " *"
+    if column in ("types", "prefectures"):
+        return "\n".join(case.types if column == "types" else case.prefectures())
+    return flat_value(case, column)
+
+
+def list_table(cases: Sequence[Case], columns: Sequence[str], lang: str = "ja",
+               hits: Sequence[Hit] | None = None) -> RenderableType:
+    """One row per case; ``hits`` adds search's snippet column."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for col in columns:
+        # The id is what people copy into `show`: never wrapped. The name takes
+        # the room that is left; the short columns keep their natural width.
+        table.add_column(_HEADERS_EN.get(col, col), no_wrap=col == "id", overflow="fold",
+                         ratio=1 if col in ("name", "summary", "summary_en") else None,
+                         min_width=12 if col == "name" else None)
+    if hits is not None:
+        table.add_column("match", overflow="fold", ratio=1, min_width=16)
+    for i, case in enumerate(cases):
+        row: list[RenderableType] = [_cell(case, c, lang) for c in columns]
+        if hits is not None:
+            row.append(Text(hits[i].snippet, style="dim"))
+        table.add_row(*row)
+    notes = []
+    if any(c.types_basis == "editorial" and c.types for c in cases) and "types" in columns:
+        notes.append("* editorial type: the source document gives none")
+    footer = Text(f"{len(cases)} case{'s' if len(cases) != 1 else ''}"
+                  + ("; " + "; ".join(notes) if notes else ""), style="dim")
+    return Group(table, footer)
+
+
+def _section(title: str) -> Text:
+    return Text(f"\n{title}", style="bold cyan")
+
+
+def _bullets(items: Sequence[str]) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(overflow="fold")
+    for item in items:
+        grid.add_row("•", item)
+    return Padding(grid, (0, 0, 0, 2))
+
+
+def _kv(rows: Sequence[tuple[str, str]]) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for k, v in rows:
+        grid.add_row(k, v)
+    return Padding(grid, (0, 0, 0, 2))
+
+
+def show_page(catalog: Catalog, case: Case, lang: str = "ja") -> RenderableType:
+    """The whole record, readable top to bottom in an 80-column terminal."""
+    first, second = (case.name_en, case.name) if lang == "en" else (case.name, case.name_en)
+    parts: list[RenderableType] = [
+        Text(first, style="bold"),
+        Text(second, style="italic"),
+        Text(f"id: {case.id}" + (f"   aliases: {', '.join(case.aliases)}" if case.aliases else ""),
+             style="dim"),
+    ]
+    facts: list[tuple[str, str]] = []
+    if case.types:
+        names = ", ".join(f"{catalog.type_of(t).name} ({t})" if t in catalog.dataset.types else t
+                          for t in case.types)
+        basis = "report's placement" if case.types_basis == "report" else \
+            "editorial judgement: the document gives no type"
+        facts.append(("type", f"{names} — {basis}"))
+        if case.types_note:
+            facts.append(("", case.types_note))
+    for label, value in (("category", case.category), ("flow", case.flow),
+                         ("sector", case.sector)):
+        if value:
+            facts.append((label, value))
+    if case.tags:
+        facts.append(("tags", ", ".join(case.tags)))
+    if facts:
+        parts.append(Text(""))
+        parts.append(_kv(facts))
+
+    summaries = [case.summary_en, case.summary] if lang == "en" else [case.summary, case.summary_en]
+    parts += [_section("Summary"), Padding(Text(summaries[0]), (0, 0, 0, 2)),
+              Padding(Text(summaries[1], style="italic"), (1, 0, 0, 2))]
+    if case.points:
+        parts += [_section("Points 内容・特徴・成果"), _bullets(case.points)]
+    if case.challenges:
+        parts += [_section("Challenges 課題・展望"), _bullets(case.challenges)]
+    if case.timeline:
+        parts += [_section("Timeline 経緯"),
+                  _kv([(date_text(e.date, e.fiscal, e.planned, e.until), e.event)
+                       for e in sorted(case.timeline, key=lambda e: e.date)])]
+    if case.figures:
+        parts += [_section("Figures 数値"), _bullets([figure_text(f) for f in case.figures])]
+    if case.actors:
+        parts += [_section("Actors 取組主体・関係者"),
+                  _bullets([a.name + (f" — {a.role}" if a.role else "") for a in case.actors])]
+    if case.locations:
+        parts += [_section("Places 取組地域"),
+                  _kv([(loc.role, loc.label() + (f" — {loc.note}" if loc.note else ""))
+                       for loc in case.locations])]
+    parts += [_section("Sources 出典"),
+              _bullets([_source_line(catalog, r.source, r.section, r.item) for r in case.sources])]
+    related = catalog.related(case)
+    if related:
+        parts += [_section("Related 関連事例"),
+                  _kv([(r.id, r.display_name(lang)) for r in related])]
+    credits = credit_lines(catalog, case)
+    parts += [_section("Credit 出典表記"), _bullets(credits)]
+    return Group(*parts)
+
+
+def _source_line(catalog: Catalog, sid: str, section: str, item: str | None) -> str:
+    src = catalog.dataset.sources.get(sid)
+    title = src.title if src else sid
+    return f"{title} — {section}" + (f" {item}" if item else "") + f" [{sid}]"
+
+
+def credit_lines(catalog: Catalog, case: Case) -> list[str]:
+    """The 出典 line for each source a case cites, as reuse of the documents requires."""
+    lines = []
+    for sid in dict.fromkeys(r.source for r in case.sources):
+        src = catalog.dataset.sources.get(sid)
+        if src is not None:
+            lines.append(credit_ja(src.title, src.publisher, src.date_note or src.date))
+    return lines
+
+
+def credit_ja(title: str, publisher: str, date: str) -> str:
+    return f"出典：「{title}」（{publisher}）（{date}）を加工して作成"
+
+
+def types_table(catalog: Catalog, lang: str = "ja") -> RenderableType:
+    counts = catalog.count_by_type()
+    blocks: list[RenderableType] = []
+    for slug, t in catalog.dataset.types.items():
+        report, editorial = counts.get(slug, (0, 0))
+        head = Text.assemble((f"{t.name}", "bold"), f"  {t.name_en}  ", (slug, "cyan"))
+        count = f"{report} case{'s' if report != 1 else ''} placed by the report"
+        if editorial:
+            count += f", {editorial} editorial"
+        examples = [catalog.get(e) for e in t.examples]
+        rows = [("definition", t.definition), ("defined in", t.defined_in), ("cases", count)]
+        if examples:
+            rows.append(("examples", ", ".join(
+                f"{c.display_name(lang)} ({c.id})" for c in examples if c is not None)))
+        blocks += [head, _kv(rows), Text("")]
+    return Group(*blocks)
+
+
+def sources_table(catalog: Catalog, lang: str = "ja") -> RenderableType:
+    counts = catalog.count_by_source()
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("document", overflow="fold", ratio=1)
+    table.add_column("date", no_wrap=True)
+    table.add_column("cases", justify="right", no_wrap=True)
+    for sid, s in catalog.dataset.sources.items():
+        n = counts.get(sid, 0)
+        cases = str(n) if s.expected_cases in (None, n) else f"{n}/{s.expected_cases}"
+        title = s.title_en if lang == "en" else s.title
+        detail = " · ".join(x for x in (s.publisher, s.date_note, s.file) if x)
+        table.add_row(sid, Text.assemble(title, "\n", (detail, "dim")), s.date, cases)
+    return Group(table, Text("A record counts once for each document it cites.", style="dim"))
+
+
+def stats_bars(rows: Sequence[tuple[str, int]], width: int, label: str) -> RenderableType:
+    """A count and a bar per value; bars scale to the terminal width."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(label, no_wrap=True, overflow="ellipsis", max_width=max(10, width // 3))
+    table.add_column("cases", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    top = max((n for _, n in rows), default=0)
+    longest = max((Text(k).cell_len for k, _ in rows), default=5)
+    bar_room = max(5, width - min(longest, max(10, width // 3)) - 12)
+    for key, n in rows:
+        bar = "█" * max(1, round(n / top * bar_room)) if top and n else ""
+        table.add_row(key, str(n), Text(bar, style="cyan"))
+    return table

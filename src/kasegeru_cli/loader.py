@@ -1,0 +1,691 @@
+"""Case files (bytes) → a validated :class:`Dataset`.
+
+Every problem is collected, not just the first, and each is located: the file,
+the line (and column, where the TOML parser knows it), the case and the field.
+Nothing here prints; the CLI decides how to show a :class:`DatasetError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import tomli
+
+from kasegeru_cli import prefectures
+from kasegeru_cli.models import (
+    FLOWS,
+    LOCATION_ROLES,
+    Actor,
+    Case,
+    CaseType,
+    Dataset,
+    Event,
+    Figure,
+    Location,
+    Source,
+    SourceRef,
+)
+from kasegeru_cli.text import id_key
+
+SCHEMA_VERSION = 1
+BUNDLED_NAME = "cases.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a case file, and where."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    case: str | None = None
+    """The case's id, or ``#N`` (1-based position in its file) when it has none."""
+    field: str | None = None
+    """A path such as ``timeline[2].date``."""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = [where]
+        if self.case is not None:
+            parts.append(f"case {self.case}")
+        if self.field is not None:
+            parts.append(f"field {self.field}")
+        return ": ".join(parts) + ": " + self.message
+
+
+class DatasetError(Exception):
+    """A case file, or a set of them, could not be loaded."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def bundled_path() -> Path:
+    """The dataset shipped with the package (or, in a source checkout, ``data/``)."""
+    from importlib.resources import files
+
+    packaged = files("kasegeru_cli").joinpath("data", BUNDLED_NAME)
+    if isinstance(packaged, Path) and packaged.is_file():
+        return packaged
+    # An editable install or a plain checkout: the file at the top of the repo.
+    return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing, unreadable or directory path is a :class:`DatasetError`."""
+    name = str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DatasetError([Problem(name, "no such file")]) from None
+    except IsADirectoryError:
+        raise DatasetError([Problem(name, "is a directory, not a case file")]) from None
+    except PermissionError:
+        raise DatasetError([Problem(name, "cannot be read: permission denied")]) from None
+    except OSError as e:
+        raise DatasetError([Problem(name, f"cannot be read: {e.strerror or e}")]) from None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text, with or without a BOM; CRLF line ends are fine (TOML allows them).
+
+    Raises :class:`DatasetError` for an empty or non-UTF-8 file.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        hint = "save it as UTF-8"
+        try:
+            data.decode("shift_jis")
+            hint = "it looks like Shift_JIS; save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise DatasetError(
+            [Problem(name, f"is not UTF-8 text ({hint})", line=line, column=column)]
+        ) from None
+    if not text.strip():
+        raise DatasetError([Problem(name, "is empty: a case file holds [[cases]] tables")])
+    return text
+
+
+def read_text(path: Path) -> str:
+    """:func:`read_bytes` then :func:`decode_text`."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """TOML text → dict, a syntax error becoming a located :class:`DatasetError`."""
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as e:
+        msg = getattr(e, "msg", None) or str(e).split(" (at ")[0]
+        line = getattr(e, "lineno", None)
+        column = getattr(e, "colno", None)
+        raise DatasetError(
+            [Problem(name, f"invalid TOML: {msg}", line=line, column=column)]
+        ) from None
+
+
+# --------------------------------------------------------------------------- locating
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+
+
+class LineIndex:
+    """Finds the line of a case, a table or a field in a TOML file's text.
+
+    The parser does not report positions of values, so this scans table headers
+    and ``key =`` lines: exact for files written in the documented style, and
+    falling back to the enclosing header otherwise.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, str]] = []  # (0-based line, header name)
+        for n, line in enumerate(self.lines):
+            m = _HEADER.match(line)
+            if m and not line.lstrip().startswith(("#", '"', "'")) and "=" not in line:
+                self.headers.append((n, m.group(1).replace(" ", "")))
+
+    def _block(self, start: int) -> tuple[int, int]:
+        for n, _ in self.headers:
+            if n > start:
+                return start, n
+        return start, len(self.lines)
+
+    def _key_line(self, lo: int, hi: int, key: str) -> int | None:
+        pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for n in range(lo, hi):
+            if pat.match(self.lines[n]):
+                return n
+        return None
+
+    def _nth_header(self, name: str, index: int, lo: int = 0, hi: int | None = None) -> int | None:
+        seen = 0
+        for n, h in self.headers:
+            if n < lo or (hi is not None and n >= hi):
+                continue
+            if h == name:
+                if seen == index:
+                    return n
+                seen += 1
+        return None
+
+    def case(self, index: int, field: str | None = None, sub_index: int | None = None,
+             sub_field: str | None = None) -> int | None:
+        """1-based line of case ``index`` (0-based in this file), or of one of its fields."""
+        start = self._nth_header("cases", index)
+        if start is None:
+            return None
+        nxt = self._nth_header("cases", index + 1)
+        end = nxt if nxt is not None else len(self.lines)
+        if field is None:
+            return start + 1
+        if sub_index is not None:
+            sub = self._nth_header(f"cases.{field}", sub_index, start, end)
+            if sub is not None:
+                lo, hi = self._block(sub)
+                found = self._key_line(lo, hi, sub_field) if sub_field else None
+                return (found if found is not None else sub) + 1
+            # An inline array of tables: point at the key.
+        lo, hi = self._block(start)
+        found = self._key_line(lo + 1, hi, field)
+        return (found if found is not None else start) + 1
+
+    def table(self, name: str, field: str | None = None) -> int | None:
+        """1-based line of ``[types.coworking]`` (``name``), or of a field in it."""
+        start = self._nth_header(name, 0)
+        if start is None:
+            return None
+        if field is None:
+            return start + 1
+        lo, hi = self._block(start)
+        found = self._key_line(lo + 1, hi, field)
+        return (found if found is not None else start) + 1
+
+
+# --------------------------------------------------------------------------- schema
+
+Check = Callable[[Any], "str | None"]  # returns an error message, or None if fine
+
+
+def _is_str(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return f"must be a string, not {_tname(v)}"
+    if not v.strip():
+        return "must not be empty (leave the key out instead)"
+    return None
+
+
+def _is_bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else f"must be true or false, not {_tname(v)}"
+
+
+def _is_number(v: Any) -> str | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return f"must be a number, not {_tname(v)}"
+    return None
+
+
+def _is_int(v: Any) -> str | None:
+    if isinstance(v, bool) or not isinstance(v, int):
+        return f"must be a whole number, not {_tname(v)}"
+    return None
+
+
+def _is_str_list(v: Any) -> str | None:
+    if not isinstance(v, list):
+        return f"must be a list of strings, not {_tname(v)}"
+    for i, item in enumerate(v):
+        if not isinstance(item, str):
+            return f"item {i + 1} must be a string, not {_tname(item)}"
+        if not item.strip():
+            return f"item {i + 1} is empty"
+    return None
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_problem(v: Any) -> str | None:
+    """Why ``v`` is not an ISO date of the precision the data uses, or None."""
+    if not isinstance(v, str):
+        return f"must be a date string like \"2019\", \"2019-04\" or \"2019-04-20\", not {_tname(v)}"
+    m = _DATE.match(v)
+    if not m:
+        return f"{v!r} is not a date: use \"2019\", \"2019-04\" or \"2019-04-20\""
+    year, month, day = m.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return f"{v!r} is not a real date"
+    return None
+
+
+def _tname(v: Any) -> str:
+    return {
+        str: "a string", bool: "a boolean", int: "an integer", float: "a number",
+        list: "a list", dict: "a table",
+    }.get(type(v), type(v).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    check: Check
+    required: bool = False
+
+
+ACTOR = {"name": Field(_is_str, True), "role": Field(_is_str)}
+LOCATION = {
+    "prefecture": Field(_is_str), "municipality": Field(_is_str), "area": Field(_is_str),
+    "country": Field(_is_str), "role": Field(_is_str, True), "note": Field(_is_str),
+}
+EVENT = {
+    "date": Field(date_problem, True), "event": Field(_is_str, True),
+    "fiscal": Field(_is_bool), "planned": Field(_is_bool), "until": Field(date_problem),
+}
+FIGURE = {
+    "label": Field(_is_str, True), "value": Field(_is_number, True), "unit": Field(_is_str),
+    "value_max": Field(_is_number), "as_of": Field(date_problem), "fiscal": Field(_is_bool),
+    "planned": Field(_is_bool), "qualifier": Field(_is_str), "note": Field(_is_str),
+}
+SOURCE_REF = {
+    "source": Field(_is_str, True), "section": Field(_is_str, True), "item": Field(_is_str),
+}
+SUBTABLES: dict[str, tuple[dict[str, Field], type]] = {
+    "actors": (ACTOR, Actor),
+    "locations": (LOCATION, Location),
+    "timeline": (EVENT, Event),
+    "figures": (FIGURE, Figure),
+    "sources": (SOURCE_REF, SourceRef),
+}
+CASE = {
+    "id": Field(_is_str, True), "name": Field(_is_str, True), "name_en": Field(_is_str, True),
+    "summary": Field(_is_str, True), "summary_en": Field(_is_str, True),
+    "aliases": Field(_is_str_list), "types": Field(_is_str_list),
+    "types_basis": Field(_is_str), "types_note": Field(_is_str), "category": Field(_is_str),
+    "flow": Field(_is_str), "sector": Field(_is_str), "tags": Field(_is_str_list),
+    "points": Field(_is_str_list), "challenges": Field(_is_str_list),
+    "related": Field(_is_str_list),
+}
+CASE_KEYS = [*CASE, *SUBTABLES]
+TYPE = {
+    "name": Field(_is_str, True), "name_en": Field(_is_str, True),
+    "definition": Field(_is_str, True), "defined_in": Field(_is_str, True),
+    "examples": Field(_is_str_list),
+}
+SOURCE = {
+    "file": Field(_is_str, True), "title": Field(_is_str, True), "title_en": Field(_is_str, True),
+    "publisher": Field(_is_str), "date": Field(date_problem, True),
+    "date_note": Field(_is_str), "sections": Field(_is_str_list),
+    "expected_cases": Field(_is_int),
+}
+TOP = ("schema_version", "types", "sources", "cases")
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _suggest(key: str, known: Iterable[str]) -> str:
+    near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@dataclass
+class _File:
+    name: str
+    doc: dict[str, Any]
+    lines: LineIndex
+
+
+class _Checker:
+    """Collects problems while turning raw TOML tables into dataclasses."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, f: _File, message: str, *, line: int | None = None, case: str | None = None,
+            field: str | None = None) -> None:
+        self.problems.append(Problem(f.name, message, line=line, case=case, field=field))
+
+    def table(self, raw: Mapping[str, Any], spec: Mapping[str, Field],
+              report: Callable[[str, str | None], None]) -> dict[str, Any] | None:
+        """Check one table against ``spec``; report(message, field) for each problem.
+
+        Returns the values that passed (list values as tuples), or None if any failed.
+        """
+        ok = True
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            fld = spec.get(key)
+            if fld is None:
+                report(f"unknown key{_suggest(key, spec)}", key)
+                ok = False
+                continue
+            msg = fld.check(value)
+            if msg:
+                report(msg, key)
+                ok = False
+                continue
+            out[key] = tuple(value) if isinstance(value, list) else value
+        for key, fld in spec.items():
+            if fld.required and key not in raw:
+                report("is required but missing", key)
+                ok = False
+        return out if ok else None
+
+
+def _case_label(raw: Mapping[str, Any], index: int) -> str:
+    ident = raw.get("id")
+    return ident if isinstance(ident, str) and ident else f"#{index + 1}"
+
+
+def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
+    if not isinstance(raw, dict):
+        chk.add(f, f"each [[cases]] entry must be a table, not {_tname(raw)}",
+                line=f.lines.case(index), case=f"#{index + 1}")
+        return None
+    label = _case_label(raw, index)
+    ok = True
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in SUBTABLES:
+            spec, cls = SUBTABLES[key]
+            if not isinstance(value, list):
+                chk.add(f, f"must be an array of tables ([[cases.{key}]]), not {_tname(value)}",
+                        line=f.lines.case(index, key), case=label, field=key)
+                ok = False
+                continue
+            items = []
+            for j, item in enumerate(value):
+                def report(msg: str, sub: str | None, j: int = j, key: str = key) -> None:
+                    chk.add(f, msg, line=f.lines.case(index, key, j, sub), case=label,
+                            field=f"{key}[{j + 1}]" + (f".{sub}" if sub else ""))
+                if not isinstance(item, dict):
+                    report(f"must be a table, not {_tname(item)}", None)
+                    ok = False
+                    continue
+                checked = chk.table(item, spec, report)
+                if checked is None:
+                    ok = False
+                    continue
+                if key == "locations":
+                    ok &= _check_location(checked, report)
+                if key == "timeline" and "until" in checked and checked["until"] < checked["date"]:
+                    report("ends before it starts", "until")
+                    ok = False
+                if ok:
+                    items.append(cls(**checked))
+            values[key] = tuple(items)
+        else:
+            values[key] = value
+
+    def report_case(msg: str, fld: str | None) -> None:
+        chk.add(f, msg, line=f.lines.case(index, fld) if fld else f.lines.case(index),
+                case=label, field=fld)
+
+    scalars = {k: v for k, v in values.items() if k not in SUBTABLES}
+    unknown_free = {k: v for k, v in scalars.items()}
+    checked = chk.table(unknown_free, {**CASE}, report_case)
+    if checked is None:
+        return None
+    ok &= _check_case_rules(checked, values, report_case)
+    if "sources" not in values or not values["sources"]:
+        if "sources" not in raw:
+            report_case("at least one [[cases.sources]] is required", "sources")
+            ok = False
+    if not ok:
+        return None
+    checked.update({k: v for k, v in values.items() if k in SUBTABLES})
+    return Case(**checked)
+
+
+def _check_location(loc: Mapping[str, Any], report: Callable[[str, str | None], None]) -> bool:
+    ok = True
+    if loc["role"] not in LOCATION_ROLES:
+        report(f"{loc['role']!r} is not a location role: use one of {', '.join(LOCATION_ROLES)}",
+               "role")
+        ok = False
+    pref = loc.get("prefecture")
+    if pref is not None and pref not in prefectures.BY_NAME:
+        known = prefectures.lookup(pref)
+        hint = f" (write the full name, {known.name!r})" if known else _suggest(
+            pref, prefectures.BY_NAME)
+        report(f"{pref!r} is not a prefecture{hint}", "prefecture")
+        ok = False
+    if not any(loc.get(k) for k in ("prefecture", "municipality", "area", "country")):
+        report("names no place: give a prefecture, municipality, area or country", None)
+        ok = False
+    return ok
+
+
+def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
+                      report: Callable[[str, str | None], None]) -> bool:
+    ok = True
+    if not ID_RE.match(c["id"]):
+        report(f"{c['id']!r} is not a valid id: lowercase ASCII letters, digits and single "
+               "hyphens (co-ba, lodge-yahoo)", "id")
+        ok = False
+    if c.get("types") and c.get("types_basis") is None:
+        report("is required when types is not empty: \"report\" or \"editorial\"", "types_basis")
+        ok = False
+    if c.get("types_basis") not in (None, "report", "editorial"):
+        report(f"{c['types_basis']!r} must be \"report\" or \"editorial\"", "types_basis")
+        ok = False
+    if c.get("flow") is not None and c["flow"] not in FLOWS:
+        report(f"{c['flow']!r} is not a flow: use one of {', '.join(FLOWS)}", "flow")
+        ok = False
+    if c.get("sector") not in (None, "public", "private"):
+        report(f"{c['sector']!r} must be \"public\" or \"private\"", "sector")
+        ok = False
+    for key in ("aliases", "types", "tags", "related"):
+        seen: set[str] = set()
+        for item in c.get(key, ()):
+            if item in seen:
+                report(f"{item!r} is listed twice", key)
+                ok = False
+            seen.add(item)
+    return ok
+
+
+def _check_types(chk: _Checker, f: _File, raw: Any) -> dict[str, CaseType]:
+    out: dict[str, CaseType] = {}
+    if not isinstance(raw, dict):
+        chk.add(f, f"[types] must be a table, not {_tname(raw)}", line=f.lines.table("types"))
+        return out
+    for slug, body in raw.items():
+        def report(msg: str, fld: str | None, slug: str = slug) -> None:
+            chk.add(f, msg, line=f.lines.table(f"types.{slug}", fld),
+                    field=f"types.{slug}" + (f".{fld}" if fld else ""))
+        if not ID_RE.match(slug):
+            report(f"{slug!r} is not a valid type slug", None)
+            continue
+        if not isinstance(body, dict):
+            report(f"must be a table, not {_tname(body)}", None)
+            continue
+        checked = chk.table(body, TYPE, report)
+        if checked is not None:
+            out[slug] = CaseType(slug=slug, **checked)
+    return out
+
+
+def _check_sources(chk: _Checker, f: _File, raw: Any) -> dict[str, Source]:
+    out: dict[str, Source] = {}
+    if not isinstance(raw, dict):
+        chk.add(f, f"[sources] must be a table, not {_tname(raw)}", line=f.lines.table("sources"))
+        return out
+    for sid, body in raw.items():
+        def report(msg: str, fld: str | None, sid: str = sid) -> None:
+            chk.add(f, msg, line=f.lines.table(f"sources.{sid}", fld),
+                    field=f"sources.{sid}" + (f".{fld}" if fld else ""))
+        if not ID_RE.match(sid):
+            report(f"{sid!r} is not a valid source id", None)
+            continue
+        if not isinstance(body, dict):
+            report(f"must be a table, not {_tname(body)}", None)
+            continue
+        checked = chk.table(body, SOURCE, report)
+        if checked is not None:
+            out[sid] = Source(id=sid, **checked)
+    return out
+
+
+def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Dataset:
+    """Check parsed documents together and build the :class:`Dataset`.
+
+    ``files`` holds (name, text, parsed TOML) per file, in load order: the
+    first is the base dataset, later ones add to it (``--add``). Raises
+    :class:`DatasetError` listing every problem found.
+    """
+    chk = _Checker()
+    types: dict[str, CaseType] = {}
+    sources: dict[str, Source] = {}
+    cases: list[tuple[_File, int, Case]] = []
+    origin: dict[str, str] = {}  # "types.x" / "sources.x" -> file that defined it
+
+    for name, text, doc in files:
+        f = _File(name, doc, LineIndex(text))
+        for key in doc:
+            if key not in TOP:
+                chk.add(f, f"unknown top-level key{_suggest(key, TOP)}",
+                        line=f.lines.table(key) or f.lines._key_line(0, len(f.lines.lines), key),
+                        field=key)
+        version = doc.get("schema_version")
+        if version is not None and version != SCHEMA_VERSION:
+            chk.add(f, f"schema_version {version!r} is not supported (this kasegeru reads "
+                    f"{SCHEMA_VERSION})", field="schema_version")
+        for kind, checker, target in (("types", _check_types, types),
+                                      ("sources", _check_sources, sources)):
+            if kind not in doc:
+                continue
+            found = cast(dict[str, Any], checker(chk, f, doc[kind]))
+            for key, value in found.items():
+                if key in target and target[key] != value:
+                    chk.add(f, f"{kind[:-1]} {key!r} is already defined differently in "
+                            f"{origin[f'{kind}.{key}']}", line=f.lines.table(f"{kind}.{key}"),
+                            field=f"{kind}.{key}")
+                    continue
+                target[key] = value
+                origin.setdefault(f"{kind}.{key}", name)
+        raw_cases = doc.get("cases", [])
+        if not isinstance(raw_cases, list):
+            chk.add(f, "cases must be an array of tables ([[cases]])", field="cases",
+                    line=f.lines.table("cases"))
+            continue
+        for i, raw in enumerate(raw_cases):
+            case = _check_case(chk, f, i, raw)
+            if case is not None:
+                cases.append((f, i, case))
+
+    _check_references(chk, types, sources, cases)
+    if chk.problems:
+        raise DatasetError(chk.problems)
+    return Dataset(types=types, sources=sources, cases=tuple(c for _, _, c in cases))
+
+
+def _check_references(chk: _Checker, types: Mapping[str, CaseType],
+                      sources: Mapping[str, Source],
+                      cases: Sequence[tuple[_File, int, Case]]) -> None:
+    by_id: dict[str, tuple[_File, Case]] = {}
+    key_owner: dict[str, tuple[str, str]] = {}  # id_key -> (case id, what)
+
+    def report(f: _File, i: int, case: Case, msg: str, fld: str, sub: int | None = None,
+               subfield: str | None = None) -> None:
+        field = fld if sub is None else f"{fld}[{sub + 1}]" + (f".{subfield}" if subfield else "")
+        chk.add(f, msg, line=f.lines.case(i, fld, sub, subfield), case=case.id, field=field)
+
+    for f, i, case in cases:
+        if case.id in by_id:
+            other_file = by_id[case.id][0].name
+            where = "" if other_file == f.name else f" in {other_file}"
+            report(f, i, case, f"duplicate id {case.id!r}: already used by another case{where}",
+                   "id")
+        else:
+            by_id[case.id] = (f, case)
+        for what, names in (("id", (case.id,)), ("alias", case.aliases)):
+            for name in names:
+                k = id_key(name)
+                owner = key_owner.get(k)
+                if owner is not None and owner[0] != case.id:
+                    report(f, i, case, f"{what} {name!r} clashes with the {owner[1]} of case "
+                           f"{owner[0]!r}", "aliases" if what == "alias" else "id")
+                elif owner is None:
+                    key_owner[k] = (case.id, what)
+
+    for f, i, case in cases:
+        for slug in case.types:
+            if slug not in types:
+                report(f, i, case, f"unknown type {slug!r}{_suggest(slug, types)}", "types")
+        for j, ref in enumerate(case.sources):
+            if ref.source not in sources:
+                report(f, i, case, f"unknown source {ref.source!r}{_suggest(ref.source, sources)}",
+                       "sources", j, "source")
+        for rel in case.related:
+            target = by_id.get(rel)
+            if target is None:
+                report(f, i, case, f"related case {rel!r} does not exist"
+                       f"{_suggest(rel, by_id)}", "related")
+            elif rel == case.id:
+                report(f, i, case, "a case cannot be related to itself", "related")
+            elif case.id not in target[1].related:
+                report(f, i, case, f"related is one-way: {rel!r} does not list {case.id!r} back",
+                       "related")
+    for slug, ctype in types.items():
+        for ex in ctype.examples:
+            if ex not in by_id:
+                chk.problems.append(Problem(
+                    "dataset", f"example case {ex!r} does not exist{_suggest(ex, by_id)}",
+                    field=f"types.{slug}.examples"))
+
+
+def load_files(paths: Sequence[Path]) -> Dataset:
+    """Read, parse and validate case files together (the first is the base).
+
+    Raises :class:`DatasetError` with every problem of every file.
+    """
+    blobs: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            blobs.append((str(path), read_bytes(path)))
+        except DatasetError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise DatasetError(problems)
+    return load_blobs(blobs)
+
+
+def load_blobs(blobs: Sequence[tuple[str, bytes]]) -> Dataset:
+    """Like :func:`load_files`, from (name, bytes) pairs already read."""
+    problems: list[Problem] = []
+    docs: list[tuple[str, str, dict[str, Any]]] = []
+    for name, data in blobs:
+        try:
+            text = decode_text(data, name)
+            docs.append((name, text, parse_toml(text, name)))
+        except DatasetError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise DatasetError(problems)
+    return validate_documents(docs)

@@ -1,0 +1,185 @@
+"""The dataset as frozen dataclasses.
+
+Field names match the keys of ``data/cases.toml`` (see ``docs/DATA.md``), so a
+record converts to and from its TOML / JSON form without renaming anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TypesBasis = Literal["report", "editorial"]
+Sector = Literal["public", "private"]
+LocationRole = Literal["main", "partner", "site", "scope"]
+
+TYPE_SLUGS = ("coworking", "regional-resource", "network", "knowledge-platform",
+              "innovation-district")
+FLOWS = ("大都市圏×大都市圏", "大都市圏×地方都市等", "地方都市等×大都市圏", "地方都市等×地方都市等")
+LOCATION_ROLES: tuple[LocationRole, ...] = ("main", "partner", "site", "scope")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Someone who runs, funds or takes part in a case."""
+
+    name: str
+    """As printed, e.g. ``（株）ツクルバ``."""
+    role: str | None = None
+    """As printed or a short Japanese role: ``運営``, ``設置``, ``連携先``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place named by the document, with its role in the case."""
+
+    role: LocationRole
+    """``main`` where the case is run, ``partner`` the other side of a partnership,
+    ``site`` one of a network's sites, ``scope`` the wide area covered."""
+    prefecture: str | None = None
+    """Full name: ``宮崎県``, ``東京都``, ``北海道``."""
+    municipality: str | None = None
+    """As printed, without the prefecture: ``英田郡西粟倉村``, ``渋谷区``."""
+    area: str | None = None
+    """A district, building or wide scope: ``天神エリア``, ``渋谷ヒカリエ内``, ``全国``."""
+    country: str | None = None
+    """Only for places outside Japan."""
+    note: str | None = None
+
+    def label(self) -> str:
+        """``東京都渋谷区（渋谷ヒカリエ内）`` — the place as one readable string."""
+        head = "".join(p for p in (self.country, self.prefecture, self.municipality) if p)
+        if self.area:
+            return f"{head}（{self.area}）" if head else self.area
+        return head
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated event in a case's history, or a planned one."""
+
+    date: str
+    """ISO 8601 as precise as the source: ``2017``, ``2017-04``, ``2017-04-20``."""
+    event: str
+    fiscal: bool = False
+    """The date is a Japanese fiscal year (年度, April–March)."""
+    planned: bool = False
+    """予定・見込み・目標: not (yet) done."""
+    until: str | None = None
+    """End of a span, same format as ``date``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number with what it measures, as printed."""
+
+    label: str
+    value: float | int
+    unit: str | None = None
+    """As printed: ``人``, ``社``, ``億円``, ``%``; absent when the document prints none."""
+    value_max: float | int | None = None
+    """Upper end of a range (``2～20名``)."""
+    as_of: str | None = None
+    fiscal: bool = False
+    planned: bool = False
+    """A target rather than an achieved value."""
+    qualifier: str | None = None
+    """``約``, ``以上``, ``超``, ``程度``, ``延べ`` …"""
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where in a document a case is written up."""
+
+    source: str
+    """A key of ``[sources]``."""
+    section: str
+    """The section heading, as printed."""
+    item: str | None = None
+    """The item number, as printed (``２．``, ``①``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One case write-up."""
+
+    id: str
+    name: str
+    name_en: str
+    summary: str
+    summary_en: str
+    aliases: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    types_basis: TypesBasis | None = None
+    """Whether ``types`` is the report's own placement or an editorial judgement."""
+    types_note: str | None = None
+    category: str | None = None
+    flow: str | None = None
+    sector: Sector | None = None
+    tags: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+    challenges: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    locations: tuple[Location, ...] = ()
+    timeline: tuple[Event, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+
+    def display_name(self, lang: str = "ja") -> str:
+        return self.name_en if lang == "en" else self.name
+
+    def years(self) -> frozenset[int]:
+        """Every year in which a dated event or figure of the case falls."""
+        found: set[int] = set()
+        for ev in self.timeline:
+            start = int(ev.date[:4])
+            end = int(ev.until[:4]) if ev.until else start
+            found.update(range(start, end + 1))
+        found.update(int(f.as_of[:4]) for f in self.figures if f.as_of)
+        return frozenset(found)
+
+    def prefectures(self) -> tuple[str, ...]:
+        """The prefectures of the case's places, in order, without repeats."""
+        return tuple(dict.fromkeys(loc.prefecture for loc in self.locations if loc.prefecture))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseType:
+    """A type of 知的対流 (knowledge convection) from the 2019 report."""
+
+    slug: str
+    name: str
+    name_en: str
+    definition: str
+    """The report's own words."""
+    defined_in: str
+    examples: tuple[str, ...] = ()
+    """Case ids the report itself names as examples of the type."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source document."""
+
+    id: str
+    file: str
+    title: str
+    title_en: str
+    date: str
+    publisher: str | None = None
+    """The issuing body as the document or its listing prints it; None where neither does."""
+    date_note: str | None = None
+    sections: tuple[str, ...] = ()
+    expected_cases: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Everything loaded from one or more case files."""
+
+    types: dict[str, CaseType] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    cases: tuple[Case, ...] = ()
+    schema_version: int = 1

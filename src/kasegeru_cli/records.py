@@ -1,0 +1,124 @@
+"""Cases as plain data: the JSON shape, the flat (CSV) shape, and field names.
+
+The JSON record has every field of ``docs/DATA.md`` under the same name, always
+present (``null``, ``[]`` or ``false`` when empty), so scripts can rely on keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from kasegeru_cli.models import Actor, Case, Event, Figure, Location, SourceRef
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Case))
+"""Every field of a record, in the documented order."""
+DERIVED: tuple[str, ...] = ("prefectures", "years")
+"""Computed fields that ``--fields`` may also ask for."""
+LIST_FIELDS = ("id", "name", "types", "prefectures")
+"""The columns ``list`` and ``search`` show in a table unless ``--fields`` says otherwise."""
+
+_SUB = {"actors": Actor, "locations": Location, "timeline": Event, "figures": Figure,
+        "sources": SourceRef}
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The full JSON record: nested lists of objects, every key present."""
+    out: dict[str, Any] = {}
+    for name in FIELDS:
+        value = getattr(case, name)
+        if name in _SUB:
+            out[name] = [_plain(v) for v in value]
+        elif isinstance(value, tuple):
+            out[name] = list(value)
+        else:
+            out[name] = value
+    return out
+
+
+def case_value(case: Case, name: str) -> Any:
+    """One field (or derived field) of a case, as JSON data."""
+    if name == "prefectures":
+        return list(case.prefectures())
+    if name == "years":
+        return sorted(case.years())
+    value = getattr(case, name)
+    if name in _SUB:
+        return [_plain(v) for v in value]
+    return list(value) if isinstance(value, tuple) else value
+
+
+def pick(case: Case, names: tuple[str, ...] | None) -> dict[str, Any]:
+    """The JSON record, or only the ``names`` fields of it, in that order."""
+    if names is None:
+        return case_to_dict(case)
+    return {n: case_value(case, n) for n in names}
+
+
+def flat_value(case: Case, name: str) -> str:
+    """A field as one readable string, for CSV cells and table columns."""
+    if name == "actors":
+        return "; ".join(a.name + (f"（{a.role}）" if a.role else "") for a in case.actors)
+    if name == "locations":
+        return "; ".join(f"{loc.label()} [{loc.role}]" for loc in case.locations)
+    if name == "timeline":
+        return "; ".join(_event_text(e) for e in case.timeline)
+    if name == "figures":
+        return "; ".join(figure_text(f) for f in case.figures)
+    if name == "sources":
+        return "; ".join(ref.source + (f" {ref.section}" if ref.section else "")
+                         + (f" {ref.item}" if ref.item else "") for ref in case.sources)
+    if name == "years":
+        return "; ".join(str(y) for y in sorted(case.years()))
+    if name == "prefectures":
+        return "; ".join(case.prefectures())
+    value = getattr(case, name)
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def date_text(date: str, fiscal: bool = False, planned: bool = False,
+              until: str | None = None) -> str:
+    """``2018`` → ``FY2018``; a span as ``2016–2018``; plans marked ``(planned)``."""
+    text = ("FY" if fiscal else "") + date
+    if until:
+        text += "–" + ("FY" if fiscal else "") + until
+    if planned:
+        text += " (planned)"
+    return text
+
+
+def _event_text(e: Event) -> str:
+    return f"{date_text(e.date, e.fiscal, e.planned, e.until)} {e.event}"
+
+
+def number_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+
+
+def figure_text(f: Figure) -> str:
+    """``拠点数 24拠点 (2019-03)`` — a figure as printed, with its date and marks."""
+    amount = (f.qualifier or "") if f.qualifier in ("約", "延べ", "最大") else ""
+    amount += number_text(f.value)
+    if f.value_max is not None:
+        amount += "～" + number_text(f.value_max)
+    amount += f.unit or ""
+    if f.qualifier and f.qualifier not in ("約", "延べ", "最大"):
+        amount += f.qualifier
+    extra = []
+    if f.as_of:
+        extra.append(date_text(f.as_of, f.fiscal))
+    if f.planned:
+        extra.append("target")
+    if f.note:
+        extra.append(f.note)
+    return f"{f.label} {amount}" + (f" ({', '.join(extra)})" if extra else "")

@@ -1,0 +1,39 @@
+"""Text normalisation for matching what users type against the data.
+
+The data keeps characters as printed (ＳＥＮＱ霞が関, ｺｰﾊﾞ); matching folds them:
+NFKC (full/half width), case, and katakana to hiragana, so that ``senq``,
+``コーバ`` and ``こーば`` all find what they should.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Katakana ァ (U+30A1) .. ヶ (U+30F6) map to hiragana by subtracting 0x60.
+_KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
+
+
+def fold(text: str) -> str:
+    """NFKC, case-folded, katakana turned into hiragana."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KATA_TO_HIRA)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each character of it, the index in ``text`` it came from.
+
+    Folding character by character keeps the mapping exact (NFKC may turn one
+    character into several, as ㈱ → (株)), which is what snippets need.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold(ch)
+        out.append(folded)
+        offsets.extend([i] * len(folded))
+    return "".join(out), offsets
+
+
+def id_key(text: str) -> str:
+    """How ids and aliases are compared: folded, and with spaces, dots and
+    middle dots ignored, so ``co-ba``, ``Co-Ba`` and ``ｃｏ－ｂａ`` are one key."""
+    return "".join(ch for ch in fold(text) if ch not in " ・.\u3000")
