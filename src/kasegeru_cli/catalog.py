@@ -248,7 +248,8 @@ class Catalog:
                 continue
             if flows and case.flow not in flows:
                 continue
-            if tags and not tags.intersection(fold(t) for t in (*case.tags, *self._category_tags(case))):
+            case_tags = (*case.tags, *self._category_tags(case))
+            if tags and not tags.intersection(fold(t) for t in case_tags):
                 continue
             if years and not years.intersection(case.years()):
                 continue
@@ -308,7 +309,7 @@ class Catalog:
         if filters is not None and not filters.is_empty():
             allowed = {c.id for c in self.filter(filters)}
         hits = []
-        for case, entries in zip(self.cases, self._index()):
+        for case, entries in zip(self.cases, self._index(), strict=False):
             if allowed is not None and case.id not in allowed:
                 continue
             score = 0.0

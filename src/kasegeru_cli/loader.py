@@ -269,7 +269,8 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 def date_problem(v: Any) -> str | None:
     """Why ``v`` is not an ISO date of the precision the data uses, or None."""
     if not isinstance(v, str):
-        return f"must be a date string like \"2019\", \"2019-04\" or \"2019-04-20\", not {_tname(v)}"
+        return ('must be a date string like "2019", "2019-04" or "2019-04-20", '
+                f"not {_tname(v)}")
     m = _DATE.match(v)
     if not m:
         return f"{v!r} is not a date: use \"2019\", \"2019-04\" or \"2019-04-20\""
@@ -446,15 +447,14 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
                 case=label, field=fld)
 
     scalars = {k: v for k, v in values.items() if k not in SUBTABLES}
-    unknown_free = {k: v for k, v in scalars.items()}
+    unknown_free = dict(scalars.items())
     checked = chk.table(unknown_free, {**CASE}, report_case)
     if checked is None:
         return None
     ok &= _check_case_rules(checked, values, report_case)
-    if "sources" not in values or not values["sources"]:
-        if "sources" not in raw:
-            report_case("at least one [[cases.sources]] is required", "sources")
-            ok = False
+    if ("sources" not in values or not values["sources"]) and "sources" not in raw:
+        report_case("at least one [[cases.sources]] is required", "sources")
+        ok = False
     if not ok:
         return None
     checked.update({k: v for k, v in values.items() if k in SUBTABLES})
@@ -559,6 +559,10 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
     :class:`DatasetError` listing every problem found.
     """
     chk = _Checker()
+    # Every case's id and related list as written, even for cases that failed
+    # their own checks, so one bad case does not also make its neighbours'
+    # links look broken.
+    raw_related: dict[str, tuple[str, ...]] = {}
     types: dict[str, CaseType] = {}
     sources: dict[str, Source] = {}
     cases: list[tuple[_File, int, Case]] = []
@@ -594,11 +598,14 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
                     line=f.lines.table("cases"))
             continue
         for i, raw in enumerate(raw_cases):
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                rel = raw.get("related", [])
+                raw_related.setdefault(raw["id"], tuple(rel) if isinstance(rel, list) else ())
             case = _check_case(chk, f, i, raw)
             if case is not None:
                 cases.append((f, i, case))
 
-    _check_references(chk, types, sources, cases)
+    _check_references(chk, types, sources, cases, raw_related)
     if chk.problems:
         raise DatasetError(chk.problems)
     return Dataset(types=types, sources=sources, cases=tuple(c for _, _, c in cases))
@@ -606,7 +613,8 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
 
 def _check_references(chk: _Checker, types: Mapping[str, CaseType],
                       sources: Mapping[str, Source],
-                      cases: Sequence[tuple[_File, int, Case]]) -> None:
+                      cases: Sequence[tuple[_File, int, Case]],
+                      raw_related: Mapping[str, tuple[str, ...]]) -> None:
     by_id: dict[str, tuple[_File, Case]] = {}
     key_owner: dict[str, tuple[str, str]] = {}  # id_key -> (case id, what)
 
@@ -642,20 +650,19 @@ def _check_references(chk: _Checker, types: Mapping[str, CaseType],
                 report(f, i, case, f"unknown source {ref.source!r}{_suggest(ref.source, sources)}",
                        "sources", j, "source")
         for rel in case.related:
-            target = by_id.get(rel)
-            if target is None:
-                report(f, i, case, f"related case {rel!r} does not exist"
-                       f"{_suggest(rel, by_id)}", "related")
-            elif rel == case.id:
+            if rel == case.id:
                 report(f, i, case, "a case cannot be related to itself", "related")
-            elif case.id not in target[1].related:
+            elif rel not in raw_related:
+                report(f, i, case, f"related case {rel!r} does not exist"
+                       f"{_suggest(rel, raw_related)}", "related")
+            elif case.id not in raw_related[rel]:
                 report(f, i, case, f"related is one-way: {rel!r} does not list {case.id!r} back",
                        "related")
     for slug, ctype in types.items():
         for ex in ctype.examples:
-            if ex not in by_id:
+            if ex not in raw_related:
                 chk.problems.append(Problem(
-                    "dataset", f"example case {ex!r} does not exist{_suggest(ex, by_id)}",
+                    "dataset", f"example case {ex!r} does not exist{_suggest(ex, raw_related)}",
                     field=f"types.{slug}.examples"))
 
 

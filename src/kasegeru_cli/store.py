@@ -71,15 +71,18 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
 def _store(entry: Path, dataset: Dataset) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+        fd, name = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+    except OSError:
+        return  # a read-only home: the cache is an optimisation only
+    tmp = Path(name)
+    try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, entry)
+        tmp.replace(entry)
         _prune(entry.parent)
     except OSError:
-        # A read-only home or a full disk: the cache is an optimisation only.
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _prune(directory: Path) -> None:

@@ -66,7 +66,11 @@ def _defaults(obj: Any) -> Iterable[tuple[str, Any]]:
 
 def _table_lines(obj: Any, skip: tuple[str, ...] = ()) -> list[str]:
     return [f"{toml_key(k)} = {toml_value(v)}" for k, v in _defaults(obj)
-            if k not in skip and not (isinstance(v, tuple) and v and hasattr(v[0], "__dataclass_fields__"))]
+            if k not in skip and not _is_subtable(v)]
+
+
+def _is_subtable(v: Any) -> bool:
+    return isinstance(v, tuple) and bool(v) and hasattr(v[0], "__dataclass_fields__")
 
 
 def render_case(case: Case) -> str:

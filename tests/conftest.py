@@ -1,0 +1,115 @@
+"""Shared fixtures: a CLI runner with a fixed terminal, and small case files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from kasegeru_cli.cli import app
+from kasegeru_cli.loader import bundled_path
+
+ENV = {"COLUMNS": "80", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", "KASEGERU_DATA": ""}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory,
+                    monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Never read or write the developer's real cache from the tests.
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("KASEGERU_DATA", raising=False)
+    yield
+
+
+class Cli:
+    """Runs ``kasegeru ARGS`` in-process, like a user at an 80-column terminal."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None,
+                 input: str | None = None) -> Result:
+        full_env = {**ENV, **(env or {})}
+        if not full_env.get("KASEGERU_DATA"):
+            full_env.pop("KASEGERU_DATA")
+        return self.runner.invoke(app, list(args), env=full_env, input=input)
+
+    def json(self, *args: str) -> Any:
+        result = self(*args)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Path:
+    return bundled_path()
+
+
+MINIMAL = '''\
+schema_version = 1
+
+[types.coworking]
+name = "コワーキング型"
+name_en = "Coworking"
+definition = "拠点を形成し…"
+defined_in = "別紙1"
+
+[sources.mine]
+file = "mine.txt"
+title = "私の資料"
+title_en = "My document"
+publisher = "私"
+date = "2024-01"
+
+[[cases]]
+id = "alpha"
+name = "アルファ"
+name_en = "Alpha"
+summary = "アルファの概要。"
+summary_en = "About alpha."
+types = ["coworking"]
+types_basis = "editorial"
+related = ["beta"]
+
+[[cases.locations]]
+prefecture = "宮崎県"
+municipality = "宮崎市"
+role = "main"
+
+[[cases.timeline]]
+date = "2019-04"
+event = "開設"
+
+[[cases.sources]]
+source = "mine"
+section = "第1章"
+item = "１．"
+
+[[cases]]
+id = "beta"
+name = "ベータ"
+name_en = "Beta"
+summary = "ベータの概要。"
+summary_en = "About beta."
+related = ["alpha"]
+
+[[cases.sources]]
+source = "mine"
+section = "第2章"
+'''
+
+
+@pytest.fixture
+def minimal_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    return path
