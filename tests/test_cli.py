@@ -15,8 +15,8 @@ from kasegeru_cli.records import FIELDS
 from .conftest import Cli
 
 
-def ids(rows: list[dict[str, object]]) -> list[object]:
-    return [r["id"] for r in rows]
+def ids(rows: list[dict[str, object]]) -> list[str]:
+    return [str(r["id"]) for r in rows]
 
 
 # ----------------------------------------------------------------------------- list

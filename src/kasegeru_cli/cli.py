@@ -638,8 +638,9 @@ def cite(
         rows.append({
             "source": sid,
             "ja": credit_ja(s.title, s.publisher, date),
-            "en": f"Source: \"{s.title_en}\" ({s.title}), {s.publisher}, {s.date}. "
-                  "Edited and processed by kasegeru.",
+            "en": f"Source: \"{s.title_en}\" ({s.title})"
+                  + (f", {s.publisher}" if s.publisher else "")
+                  + f", {s.date}. Edited and processed by kasegeru.",
         })
     if as_json:
         from kasegeru_cli.formats.jsonfmt import render_json

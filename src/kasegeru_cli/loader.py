@@ -79,7 +79,7 @@ def bundled_path() -> Path:
     """The dataset shipped with the package (or, in a source checkout, ``data/``)."""
     from importlib.resources import files
 
-    packaged = files("kasegeru_cli").joinpath("data", BUNDLED_NAME)
+    packaged = files("kasegeru_cli").joinpath("data").joinpath(BUNDLED_NAME)
     if isinstance(packaged, Path) and packaged.is_file():
         return packaged
     # An editable install or a plain checkout: the file at the top of the repo.

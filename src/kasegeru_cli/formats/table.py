@@ -156,8 +156,10 @@ def credit_lines(catalog: Catalog, case: Case) -> list[str]:
     return lines
 
 
-def credit_ja(title: str, publisher: str, date: str) -> str:
-    return f"出典：「{title}」（{publisher}）（{date}）を加工して作成"
+def credit_ja(title: str, publisher: str | None, date: str) -> str:
+    """「title」(issuing body)(date)を加工して作成 — the records are edited, not verbatim copies."""
+    body = f"（{publisher}）" if publisher else ""
+    return f"出典：「{title}」{body}（{date}）を加工して作成"
 
 
 def types_table(catalog: Catalog, lang: str = "ja") -> RenderableType:
