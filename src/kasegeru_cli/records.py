@@ -105,14 +105,21 @@ def number_text(value: float | int) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
 
 
+# Qualifiers written after the number (100人以上, 550箇所超); the rest (約, 延べ,
+# およそ, 最大 …) come before it.
+_SUFFIX_QUALIFIERS = frozenset({"以上", "超", "程度", "以内", "以下", "未満", "強", "弱", "前後",
+                                "余り", "ほど"})
+
+
 def figure_text(f: Figure) -> str:
     """``拠点数 24拠点 (2019-03)`` — a figure as printed, with its date and marks."""
-    amount = (f.qualifier or "") if f.qualifier in ("約", "延べ", "最大") else ""
+    suffix = f.qualifier is not None and f.qualifier in _SUFFIX_QUALIFIERS
+    amount = f.qualifier if f.qualifier and not suffix else ""
     amount += number_text(f.value)
     if f.value_max is not None:
         amount += "～" + number_text(f.value_max)
     amount += f.unit or ""
-    if f.qualifier and f.qualifier not in ("約", "延べ", "最大"):
+    if f.qualifier and suffix:
         amount += f.qualifier
     extra = []
     if f.as_of:
