@@ -75,7 +75,7 @@ def test_wheel_ships_the_dataset_and_finds_it(tmp_path: Path) -> None:
         shipped = zf.read("kasegeru_cli/data/cases.toml")
         assert shipped == (ROOT / "data" / "cases.toml").read_bytes()
         entry = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "kasegeru = kasegeru_cli.cli:main" in zf.read(entry).decode()
+        assert "kasegeru = kasegeru_cli.console:main" in zf.read(entry).decode()
         zf.extractall(tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

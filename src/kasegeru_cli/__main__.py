@@ -1,5 +1,5 @@
 """``python -m kasegeru_cli``."""
 
-from kasegeru_cli.cli import main
+from kasegeru_cli.console import main
 
 main()

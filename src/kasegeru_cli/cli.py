@@ -43,7 +43,8 @@ app = typer.Typer(
         "  kasegeru search コワーキング --prefecture 東京都\n\n"
         "  kasegeru list --json | jq '.[].id'"
     ),
-    no_args_is_help=True,
+    # No command: help on stdout and exit 0, as gh does (click would exit 2).
+    invoke_without_command=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -108,9 +109,13 @@ def emit(text: str) -> None:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    # rich follows NO_COLOR, TERM=dumb and "stdout is not a terminal" by itself;
-    # the width comes from the terminal or COLUMNS (80 when neither says).
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # Not a terminal: rich writes no escape codes by itself. NO_COLOR (any
+    # non-empty value, see no-color.org) and TERM=dumb: no escape codes at all,
+    # bold and dim included, rather than rich's "no colour but keep bold".
+    # The width comes from the terminal or COLUMNS (80 when neither says).
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    return Console(stderr=stderr, highlight=False, soft_wrap=False,
+                   color_system=None if plain else "auto")
 
 
 _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
@@ -288,6 +293,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     data: Annotated[Path | None, typer.Option(
         "--data", envvar="KASEGERU_DATA", help="Use this case file instead of the bundled "
         "dataset (same schema; see docs/DATA.md).", metavar="PATH", show_envvar=True)] = None,
@@ -301,6 +307,9 @@ def _main(
     STATE.data = data
     STATE.add = tuple(add or ())
     STATE._catalog = None
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit(EXIT_OK)
 
 
 @app.command("list")
@@ -658,7 +667,9 @@ def main() -> None:
     _stdout_utf8()
     try:
         code = app(prog_name="kasegeru", standalone_mode=False)
-    except typer.Abort:  # click turns Ctrl-C into Abort
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)
+            sys.stderr.write("Interrupted.\n")
+    except typer.Abort:  # EOF at a prompt, or Ctrl-C outside a command
         sys.stderr.write("Interrupted.\n")
         code = EXIT_INTERRUPTED
     except KeyboardInterrupt:

@@ -1,0 +1,15 @@
+"""The console-script entry point, kept tiny so that Ctrl-C during start-up
+(while typer and the CLI are still being imported) also exits 130 quietly."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    try:
+        from kasegeru_cli.cli import main as run
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+    run()
