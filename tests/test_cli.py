@@ -382,7 +382,7 @@ def test_every_command_has_help_with_an_example(cli: Cli) -> None:
     group = typer.main.get_command(app)
     commands = getattr(group, "commands", {})
     assert {"list", "show", "search", "types", "sources", "stats", "export", "validate",
-            "cite"} <= set(commands)
+            "cite", "map", "schema"} <= set(commands)
     for name in commands:
         result = cli(name, "--help")
         assert result.exit_code == 0

@@ -301,8 +301,8 @@ def _run_in_pty(args: list[str], **env: str) -> bytes:
     full = {**{k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")},
             "COLUMNS": "100", **env}
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([str(BIN), *args], stdout=follower, stderr=subprocess.PIPE,
-                            env=full)
+    proc = subprocess.Popen([str(BIN), *args], stdin=follower, stdout=follower,
+                            stderr=subprocess.PIPE, env=full)
     os.close(follower)
     chunks = []
     while True:

@@ -7,11 +7,11 @@ Everything for people goes to stderr; stdout carries only the answer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -87,7 +87,7 @@ def _stdout_utf8() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
-@contextmanager
+@contextlib.contextmanager
 def _pipe_guard() -> Iterator[None]:
     """End quietly (exit 0) when the reader of our stdout goes away (``| head``)."""
     try:
@@ -121,13 +121,26 @@ def console(stderr: bool = False) -> Console:
 _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
-def emit_rich(renderable: RenderableType) -> None:
+def emit_rich(renderable: RenderableType, page: bool = False) -> None:
     """Render with rich (colour only for a terminal) and print without the padding
-    spaces rich leaves at line ends, which are noise in a pipe or a file."""
+    spaces rich leaves at line ends, which are noise in a pipe or a file.
+
+    With ``page``, output taller than a terminal goes through the pager
+    (``$PAGER``, else ``less``), as ``git log`` does; never when piped.
+    """
     con = console()
     with con.capture() as captured:
         con.print(renderable)
-    emit(_TRAILING.sub(r"\1", captured.get()))
+    text = _TRAILING.sub(r"\1", captured.get())
+    if page and sys.stdout.isatty() and text.count("\n") >= con.size.height:
+        import pydoc
+
+        # -R keeps colours, -F quits at once if it fits, -X leaves it on screen.
+        os.environ.setdefault("LESS", "-FRX")
+        with contextlib.suppress(KeyboardInterrupt):  # q or Ctrl-C in the pager
+            pydoc.pager(text)
+        return
+    emit(text)
 
 
 def terminal_width() -> int:
@@ -162,29 +175,89 @@ def _report_problems(e: DatasetError) -> None:
         sys.stderr.write(f"  {p}\n")
 
 
+# --------------------------------------------------------------------------- completion
+# Shell completion (`kasegeru --install-completion`) offers real values: these
+# load the dataset, which the cache makes cheap. A broken dataset completes nothing.
+
+
+def _complete(values: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    from kasegeru_cli.text import fold
+
+    key = fold(incomplete)
+    return [(v, help_) for v, help_ in values if fold(v).startswith(key)]
+
+
+def _quiet_catalog() -> Catalog | None:
+    from kasegeru_cli.loader import bundled_path
+    from kasegeru_cli.store import load_cached
+
+    try:
+        path = Path(os.environ["KASEGERU_DATA"]) if os.environ.get("KASEGERU_DATA") else \
+            bundled_path()
+        return Catalog(load_cached([path]))
+    except (DatasetError, OSError):
+        return None
+
+
+def complete_case_id(incomplete: str) -> list[tuple[str, str]]:
+    cat = _quiet_catalog()
+    return _complete([(c.id, c.name) for c in cat.cases], incomplete) if cat else []
+
+
+def complete_type(incomplete: str) -> list[tuple[str, str]]:
+    cat = _quiet_catalog()
+    return _complete([(s, t.name) for s, t in cat.dataset.types.items()], incomplete) \
+        if cat else []
+
+
+def complete_source(incomplete: str) -> list[tuple[str, str]]:
+    cat = _quiet_catalog()
+    return _complete([(s, src.title) for s, src in cat.dataset.sources.items()], incomplete) \
+        if cat else []
+
+
+def complete_prefecture(incomplete: str) -> list[tuple[str, str]]:
+    from kasegeru_cli.prefectures import PREFECTURES
+
+    return _complete([(p.romaji, p.name) for p in PREFECTURES]
+                     + [(p.name, p.romaji) for p in PREFECTURES], incomplete)
+
+
+def complete_region(incomplete: str) -> list[tuple[str, str]]:
+    from kasegeru_cli.prefectures import REGIONS
+
+    return _complete([(r.slug, r.name) for r in REGIONS], incomplete)
+
+
+def complete_fields(incomplete: str) -> list[tuple[str, str]]:
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [(prefix + name, "") for name in (*FIELDS, *DERIVED) if name.startswith(last)]
+
+
 # --------------------------------------------------------------------------- shared options
 
 FormatOpt = Annotated[Format, typer.Option(
     "--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 FieldsOpt = Annotated[str | None, typer.Option(
-    "--fields", help="Comma-separated fields to output, e.g. id,name,prefectures. "
-    "--fields list shows them all.", metavar="F1,F2")]
+    "--fields", help="Comma-separated fields to output, e.g. id,name,prefectures "
+    "(an unknown name lists them all).", metavar="F1,F2", autocompletion=complete_fields)]
 LangOpt = Annotated[Lang, typer.Option(
     "--lang", help="Headline language of tables and the show page.", case_sensitive=False)]
 
 TypeOpt = Annotated[list[str] | None, typer.Option(
     "--type", "-t", help="Type slug or Japanese name (coworking, 地域資源発掘型 …). "
-    "Repeat for OR.", metavar="TYPE")]
+    "Repeat for OR.", metavar="TYPE", autocompletion=complete_type)]
 PrefOpt = Annotated[list[str] | None, typer.Option(
     "--prefecture", "-p", help="Prefecture: 宮崎県, 宮崎 or miyazaki. Repeat for OR.",
-    metavar="PREF")]
+    metavar="PREF", autocompletion=complete_prefecture)]
 RegionOpt = Annotated[list[str] | None, typer.Option(
     "--region", "-r", help="Region: hokkaido, tohoku, kanto, chubu, kinki, chugoku, shikoku, "
-    "kyushu (or 九州 …).", metavar="REGION")]
+    "kyushu (or 九州 …).", metavar="REGION", autocompletion=complete_region)]
 SourceOpt = Annotated[list[str] | None, typer.Option(
     "--source", "-s", help="Source document id (see `kasegeru sources`) or file number (003).",
-    metavar="SOURCE")]
+    metavar="SOURCE", autocompletion=complete_source)]
 SectorOpt = Annotated[list[str] | None, typer.Option(
     "--sector", help="public (公的機関) or private (民間事業者).", metavar="SECTOR")]
 FlowOpt = Annotated[list[str] | None, typer.Option(
@@ -351,9 +424,13 @@ def list_cases(
 @app.command()
 def show(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="Case id or alias "
-                                            "(case and full/half width ignored).")],
+                                            "(case and full/half width ignored).",
+                                            autocompletion=complete_case_id)],
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
     lang: LangOpt = Lang.ja,
+    pager: Annotated[bool, typer.Option(
+        "--pager/--no-pager", help="Page a long record through $PAGER (default: when "
+        "stdout is a terminal).")] = True,
 ) -> None:
     """Show one case in full: summary, points, challenges, timeline, figures,
     actors, places, sources and related cases.
@@ -378,7 +455,7 @@ def show(
     if f is Format.table:
         from kasegeru_cli.formats.table import show_page
 
-        emit_rich(show_page(cat, case, lang.value))
+        emit_rich(show_page(cat, case, lang.value), page=pager)
         return
     if f in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
@@ -585,6 +662,83 @@ def export(
     sys.stderr.write(f"Wrote {len(cases)} cases to {output}\n")
 
 
+@app.command("map")
+def map_(
+    types: TypeOpt = None, prefecture: PrefOpt = None, region: RegionOpt = None,
+    source: SourceOpt = None, sector: SectorOpt = None, flow: FlowOpt = None,
+    tag: TagOpt = None, year: YearOpt = None,
+    fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
+) -> None:
+    """A tile map of Japan's 47 prefectures, each tile shaded by its number of
+    cases (same filters as list). A case counts once in each prefecture it names.
+
+    Examples:
+
+      kasegeru map
+
+      kasegeru map --type coworking
+
+      kasegeru map --source chiho-sosei-2 --json
+    """
+    from kasegeru_cli.prefectures import BY_NAME, PREFECTURES
+
+    cases = _apply_filters(_filters(types, prefecture, region, source, sector, flow, tag, year))
+    counts = dict(catalog().stats("prefecture", cases))
+    counts.pop("(none)", None)
+    unplaced = sum(1 for c in cases if not c.prefectures())
+
+    def table() -> RenderableType:
+        from rich.console import Group
+        from rich.text import Text
+
+        from kasegeru_cli.formats.tilemap import tile_map
+
+        title = f"{len(cases)} cases in {len(counts)} prefectures"
+        note = Text(f"{unplaced} of them name no prefecture (national or overseas scope)",
+                    style="dim") if unplaced else Text("")
+        return Group(tile_map(counts, title), note)
+
+    from kasegeru_cli.formats.tilemap import LAYOUT
+
+    rows = [{"code": p.code, "prefecture": p.name, "region": p.region,
+             "cases": counts.get(p.name, 0), "row": LAYOUT[p.name][0],
+             "col": LAYOUT[p.name][1]} for p in PREFECTURES]
+    assert len(rows) == len(BY_NAME)
+    output_rows(rows, _format(fmt, as_json), table)
+
+
+class SchemaFor(str, Enum):
+    case = "case"
+    list = "list"
+    search = "search"
+    types = "types"
+    sources = "sources"
+    stats = "stats"
+    map = "map"
+    cite = "cite"
+
+
+@app.command()
+def schema(
+    output: Annotated[SchemaFor, typer.Argument(
+        help="Which JSON output: case (show), list (also export), search, types, "
+        "sources, stats, map, cite.", case_sensitive=False)] = SchemaFor.list,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of a command's JSON output, for
+    validating or generating code against it.
+
+    Examples:
+
+      kasegeru schema > kasegeru-list.schema.json
+
+      kasegeru schema case
+    """
+    from kasegeru_cli.formats.jsonfmt import render_json
+    from kasegeru_cli.schema import json_schema
+
+    emit(render_json(json_schema(output.value)))
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -622,7 +776,8 @@ def validate(
 
 @app.command()
 def cite(
-    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case id or alias.")],
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case id or alias.",
+                                            autocompletion=complete_case_id)],
     as_json: JsonOpt = False,
 ) -> None:
     """Print the credit line(s) for a case's sources, in Japanese and English,

@@ -26,7 +26,7 @@ SCHEMA = """
 CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, title_en TEXT NOT NULL,
-    publisher TEXT NOT NULL, date TEXT NOT NULL, date_note TEXT, expected_cases INTEGER);
+    publisher TEXT, date TEXT NOT NULL, date_note TEXT, expected_cases INTEGER);
 CREATE TABLE types (
     slug TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL,
     definition TEXT NOT NULL, defined_in TEXT NOT NULL);

@@ -1,0 +1,86 @@
+"""A tile-grid map of Japan's 47 prefectures for the terminal.
+
+Each prefecture is one tile (its two-character short name over its count),
+placed on a grid that keeps neighbours roughly where a reader expects them:
+Hokkaido top right, Kyushu and Okinawa bottom left. With colour, tiles are
+shaded by count; without it, the counts carry the same information.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from kasegeru_cli.prefectures import BY_NAME
+
+# (row, column) of each prefecture on the grid.
+LAYOUT: dict[str, tuple[int, int]] = {
+    "北海道": (0, 11),
+    "青森県": (2, 11),
+    "秋田県": (3, 10), "岩手県": (3, 11),
+    "石川県": (4, 7), "富山県": (4, 8), "新潟県": (4, 9), "山形県": (4, 10), "宮城県": (4, 11),
+    "島根県": (5, 3), "鳥取県": (5, 4), "兵庫県": (5, 5), "京都府": (5, 6), "福井県": (5, 7),
+    "岐阜県": (5, 8), "長野県": (5, 9), "群馬県": (5, 10), "福島県": (5, 11),
+    "山口県": (6, 2), "広島県": (6, 3), "岡山県": (6, 4), "大阪府": (6, 5), "滋賀県": (6, 6),
+    "愛知県": (6, 7), "山梨県": (6, 8), "埼玉県": (6, 9), "栃木県": (6, 10), "茨城県": (6, 11),
+    "佐賀県": (7, 0), "福岡県": (7, 1), "愛媛県": (7, 3), "香川県": (7, 4), "和歌山県": (7, 5),
+    "奈良県": (7, 6), "三重県": (7, 7), "静岡県": (7, 8), "東京都": (7, 9), "千葉県": (7, 10),
+    "長崎県": (8, 0), "熊本県": (8, 1), "大分県": (8, 2), "高知県": (8, 3), "徳島県": (8, 4),
+    "神奈川県": (8, 9),
+    "鹿児島県": (9, 1), "宮崎県": (9, 2),
+    "沖縄県": (10, 0),
+}
+assert len(LAYOUT) == 47 and set(LAYOUT) == set(BY_NAME)
+
+ROWS = 1 + max(r for r, _ in LAYOUT.values())
+COLS = 1 + max(c for _, c in LAYOUT.values())
+SHADES = ("grey23", "dark_cyan", "cyan3", "dark_orange", "red3")
+
+
+def tile_label(prefecture: str) -> str:
+    """Two characters: 宮崎, 北海, 神奈, 鹿児."""
+    return BY_NAME[prefecture].short[:2]
+
+
+def _shade(count: int, top: int) -> int:
+    if count == 0 or top == 0:
+        return 0
+    return 1 + min(len(SHADES) - 2, (count - 1) * (len(SHADES) - 1) // top)
+
+
+def tile_map(counts: Mapping[str, int], title: str) -> RenderableType:
+    """The grid: a 4-cell tile per prefecture, name on one line and count below."""
+    top = max(counts.values(), default=0)
+    grid = Table.grid(padding=(0, 1))
+    for _ in range(COLS):
+        grid.add_column(width=4, no_wrap=True)
+    cells: dict[tuple[int, int], str] = {pos: pref for pref, pos in LAYOUT.items()}
+    for row in range(ROWS):
+        names: list[Text] = []
+        numbers: list[Text] = []
+        for col in range(COLS):
+            pref = cells.get((row, col))
+            if pref is None:
+                names.append(Text("    "))
+                numbers.append(Text("    "))
+                continue
+            n = counts.get(pref, 0)
+            style = f"bold white on {SHADES[_shade(n, top)]}"
+            names.append(Text(tile_label(pref), style=style))
+            numbers.append(Text((str(n) if n else "·").rjust(4), style=style))
+        grid.add_row(*names)
+        grid.add_row(*numbers)
+    legend = Text.assemble("cases: ", *[(f" {lo}+ ", f"white on {s}") for lo, s in
+                                        zip(_thresholds(top), SHADES, strict=False)])
+    return Group(Text(title, style="bold"), grid, legend)
+
+
+def _thresholds(top: int) -> list[int]:
+    """The smallest count in each shade, for the legend."""
+    seen: dict[int, int] = {}
+    for n in range(0, top + 1):
+        seen.setdefault(_shade(n, top), n)
+    return [seen[k] for k in sorted(seen)]

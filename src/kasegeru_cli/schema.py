@@ -1,0 +1,182 @@
+"""JSON Schemas (draft 2020-12) of everything the commands print as JSON.
+
+The record schema is derived from the dataclasses in :mod:`models`, the same
+source the JSON output is made from, so the two cannot drift apart. Every key
+is required because the JSON output always has every key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from typing import Any
+
+from kasegeru_cli import __version__
+from kasegeru_cli.models import (
+    FLOWS,
+    LOCATION_ROLES,
+    TYPE_SLUGS,
+    Actor,
+    Case,
+    Event,
+    Figure,
+    Location,
+    SourceRef,
+)
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_FIELDS = {"date", "until", "as_of"}
+
+_SUB = {Actor: "actor", Location: "location", Event: "event", Figure: "figure",
+        SourceRef: "source_ref"}
+_ENUMS: dict[str, list[Any]] = {
+    "types_basis": ["report", "editorial", None],
+    "sector": ["public", "private", None],
+    "flow": [*FLOWS, None],
+    "role@location": list(LOCATION_ROLES),
+}
+
+
+def _json_type(tp: Any, name: str, owner: str) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        inner = [a for a in args if a is not type(None)]
+        nullable = len(inner) != len(args)
+        if set(inner) == {float, int}:
+            base: dict[str, Any] = {"type": "number"}
+        elif len(inner) == 1:
+            base = _json_type(inner[0], name, owner)
+        else:
+            base = {"type": "string"}  # a Literal's members
+        if nullable:
+            if "type" in base:
+                base = {**base, "type": [base["type"], "null"]}
+            else:
+                base = {"anyOf": [base, {"type": "null"}]}
+        return base
+    if origin is tuple:
+        (item, _) = typing.get_args(tp)
+        if item in _SUB:
+            return {"type": "array", "items": {"$ref": f"#/$defs/{_SUB[item]}"}}
+        return {"type": "array", "items": {"type": "string"}}
+    if origin is typing.Literal:
+        return {"type": "string"}
+    if tp is str:
+        schema: dict[str, Any] = {"type": "string"}
+        if name in DATE_FIELDS:
+            schema["pattern"] = DATE_PATTERN
+        return schema
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    raise TypeError(f"no JSON type for {tp!r} ({owner}.{name})")
+
+
+def _object(cls: type, title: str) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        prop = _json_type(hints[f.name], f.name, cls.__name__)
+        doc = _ATTRIBUTE_DOCS.get((cls.__name__, f.name))
+        if doc:
+            prop["description"] = doc
+        enum = _ENUMS.get(f"{f.name}@{_SUB.get(cls, '')}") or (
+            _ENUMS.get(f.name) if cls is Case else None)
+        if enum is not None:
+            prop["enum"] = enum
+        props[f.name] = prop
+    if cls is Case:
+        props["id"]["pattern"] = ID_PATTERN
+        props["types"]["items"] = {"enum": list(TYPE_SLUGS)}
+    return {"type": "object", "title": title, "properties": props,
+            "required": list(props), "additionalProperties": False}
+
+
+_ATTRIBUTE_DOCS = {
+    ("Case", "types_basis"): "report: the 2019 report's own placement; editorial: ours",
+    ("Case", "category"): "the document's own heading for the case, verbatim",
+    ("Location", "role"): "main, partner, site (one of a network's sites) or scope",
+    ("Event", "fiscal"): "the date is a Japanese fiscal year (年度, April-March)",
+    ("Event", "planned"): "予定・見込み・目標: not (yet) done",
+    ("Figure", "planned"): "a target rather than an achieved value",
+    ("SourceRef", "source"): "an id from `kasegeru sources`",
+}
+
+
+def _defs() -> dict[str, Any]:
+    defs = {name: _object(cls, cls.__name__) for cls, name in _SUB.items()}
+    defs["case"] = _object(Case, "Case")
+    match = {"type": "object", "required": ["score", "field", "snippet"],
+             "additionalProperties": False, "properties": {
+                 "score": {"type": "number"}, "field": {"type": "string"},
+                 "snippet": {"type": "string"}}}
+    hit = {"type": "object", "title": "SearchHit",
+           "properties": {**defs["case"]["properties"], "match": match},
+           "required": [*defs["case"]["required"], "match"], "additionalProperties": False}
+    defs["search_hit"] = hit
+    defs["type"] = {"type": "object", "additionalProperties": False, "properties": {
+        "slug": {"enum": list(TYPE_SLUGS)}, "name": {"type": "string"},
+        "name_en": {"type": "string"}, "definition": {"type": "string"},
+        "defined_in": {"type": "string"},
+        "examples": {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+        "cases_report": {"type": "integer"}, "cases_editorial": {"type": "integer"}},
+        "required": ["slug", "name", "name_en", "definition", "defined_in", "examples",
+                     "cases_report", "cases_editorial"]}
+    defs["source"] = {"type": "object", "additionalProperties": False, "properties": {
+        "id": {"type": "string"}, "file": {"type": "string"}, "title": {"type": "string"},
+        "title_en": {"type": "string"}, "publisher": {"type": ["string", "null"]},
+        "date": {"type": "string", "pattern": DATE_PATTERN},
+        "date_note": {"type": ["string", "null"]},
+        "sections": {"type": "array", "items": {"type": "string"}},
+        "expected_cases": {"type": ["integer", "null"]}, "cases": {"type": "integer"}},
+        "required": ["id", "file", "title", "title_en", "publisher", "date", "date_note",
+                     "sections", "expected_cases", "cases"]}
+    defs["stats_row"] = {"type": "object", "minProperties": 2, "maxProperties": 2,
+                         "required": ["cases"], "properties": {"cases": {"type": "integer"}},
+                         "additionalProperties": {"type": "string"}}
+    defs["map_row"] = {"type": "object", "additionalProperties": False, "properties": {
+        "code": {"type": "integer"}, "prefecture": {"type": "string"},
+        "region": {"type": "string"}, "cases": {"type": "integer"},
+        "row": {"type": "integer"}, "col": {"type": "integer"}},
+        "required": ["code", "prefecture", "region", "cases", "row", "col"]}
+    defs["citation"] = {"type": "object", "additionalProperties": False, "properties": {
+        "source": {"type": "string"}, "ja": {"type": "string"}, "en": {"type": "string"}},
+        "required": ["source", "ja", "en"]}
+    return defs
+
+
+OUTPUTS: dict[str, tuple[str, str]] = {
+    # name: (what the output is, its top-level shape)
+    "case": ("`show --json`: one full record", "object"),
+    "list": ("`list --json` and `export --format json`: an array of full records", "array"),
+    "search": ("`search --json`: records with their match", "array"),
+    "types": ("`types --json`", "array"),
+    "sources": ("`sources --json`", "array"),
+    "stats": ("`stats --json`: one {<dimension>: value, cases: n} per row", "array"),
+    "map": ("`map --json`: one row per prefecture", "array"),
+    "cite": ("`cite --json`: the credit lines of a case", "array"),
+}
+_ITEM = {"list": "case", "search": "search_hit", "types": "type", "sources": "source",
+         "stats": "stats_row", "map": "map_row", "cite": "citation"}
+
+
+def json_schema(output: str = "list") -> dict[str, Any]:
+    """The JSON Schema of one command's JSON output (see :data:`OUTPUTS`)."""
+    if output not in OUTPUTS:
+        raise KeyError(output)
+    title, shape = OUTPUTS[output]
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": f"kasegeru {__version__} {title}",
+    }
+    if shape == "object":
+        schema["$ref"] = "#/$defs/case"
+    else:
+        schema.update({"type": "array", "items": {"$ref": f"#/$defs/{_ITEM[output]}"}})
+    schema["$defs"] = _defs()
+    return schema
