@@ -607,7 +607,10 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
 
     _check_references(chk, types, sources, cases, raw_related)
     if chk.problems:
-        raise DatasetError(chk.problems)
+        # In file order, then line order: the way an editor walks the file.
+        order = {name: i for i, (name, _, _) in enumerate(files)}
+        raise DatasetError(sorted(chk.problems, key=lambda p: (
+            order.get(p.file, len(order)), p.line if p.line is not None else 0)))
     return Dataset(types=types, sources=sources, cases=tuple(c for _, _, c in cases))
 
 
