@@ -387,3 +387,21 @@ def test_every_command_has_help_with_an_example(cli: Cli) -> None:
         result = cli(name, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout, name
+
+
+def _all_ids() -> list[str]:
+    from kasegeru_cli.loader import bundled_path
+
+    return [c.id for c in load_files([bundled_path()]).cases]
+
+
+@pytest.mark.parametrize("case_id", _all_ids())
+def test_every_show_page_fits_80_columns(cli: Cli, case_id: str) -> None:
+    from rich.cells import cell_len
+
+    for lang in ("ja", "en"):
+        result = cli("show", case_id, "--lang", lang)
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert max(cell_len(line) for line in lines) <= 80, case_id
+        assert "Sources" in result.stdout and "Credit" in result.stdout
