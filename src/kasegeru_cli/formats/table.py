@@ -41,7 +41,8 @@ def list_table(cases: Sequence[Case], columns: Sequence[str], lang: str = "ja",
     for col in columns:
         # The id is what people copy into `show`: never wrapped. The name takes
         # the room that is left; the short columns keep their natural width.
-        table.add_column(_HEADERS_EN.get(col, col), no_wrap=col == "id", overflow="fold",
+        table.add_column(_HEADERS_EN.get(col, col), no_wrap=col in ("id", "prefectures"),
+                         overflow="fold",
                          ratio=1 if col in ("name", "summary", "summary_en") else None,
                          min_width=12 if col == "name" else None)
     if hits is not None:

@@ -8,6 +8,7 @@ shaded by count; without it, the counts carry the same information.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 from rich.console import Group, RenderableType
@@ -45,15 +46,17 @@ def tile_label(prefecture: str) -> str:
     return BY_NAME[prefecture].short[:2]
 
 
-def _shade(count: int, top: int) -> int:
-    if count == 0 or top == 0:
-        return 0
-    return 1 + min(len(SHADES) - 2, (count - 1) * (len(SHADES) - 1) // top)
+# Doubling bins (1, 2-3, 4-7, 8+): a few prefectures (東京都) hold many cases
+# and most hold a handful, so equal-width bins would paint nearly all alike.
+BINS = (1, 2, 4, 8)
+
+
+def _shade(count: int) -> int:
+    return sum(1 for lo in BINS if count >= lo)
 
 
 def tile_map(counts: Mapping[str, int], title: str) -> RenderableType:
     """The grid: a 4-cell tile per prefecture, name on one line and count below."""
-    top = max(counts.values(), default=0)
     grid = Table.grid(padding=(0, 1))
     for _ in range(COLS):
         grid.add_column(width=4, no_wrap=True)
@@ -68,19 +71,13 @@ def tile_map(counts: Mapping[str, int], title: str) -> RenderableType:
                 numbers.append(Text("    "))
                 continue
             n = counts.get(pref, 0)
-            style = f"bold white on {SHADES[_shade(n, top)]}"
+            style = f"bold white on {SHADES[_shade(n)]}"
             names.append(Text(tile_label(pref), style=style))
             numbers.append(Text((str(n) if n else "·").rjust(4), style=style))
         grid.add_row(*names)
         grid.add_row(*numbers)
-    legend = Text.assemble("cases: ", *[(f" {lo}+ ", f"white on {s}") for lo, s in
-                                        zip(_thresholds(top), SHADES, strict=False)])
+    labels = ["0", *(f"{lo}-{hi - 1}" if hi - 1 > lo else str(lo)
+                     for lo, hi in itertools.pairwise(BINS)), f"{BINS[-1]}+"]
+    legend = Text.assemble("cases: ", *[(f" {label} ", f"bold white on {shade}")
+                                        for label, shade in zip(labels, SHADES, strict=True)])
     return Group(Text(title, style="bold"), grid, legend)
-
-
-def _thresholds(top: int) -> list[int]:
-    """The smallest count in each shade, for the legend."""
-    seen: dict[int, int] = {}
-    for n in range(0, top + 1):
-        seen.setdefault(_shade(n, top), n)
-    return [seen[k] for k in sorted(seen)]
