@@ -78,6 +78,12 @@ RULES = [
      "field timeline[1].fiscal: must be true or false, not a string"),
     ('municipality = "宮崎市"', 'municipality = "宮崎市"\nflavour = 1', 'flavour = 1',
      "field locations[1].flavour: unknown key"),
+    ('title = "私の資料"', 'title = "私の資料"\ntitel = "x"', 'titel = "x"',
+     "field sources.mine.titel: unknown key (did you mean 'title'?)"),
+    ('definition = "拠点を形成し…"\n', '', '[types.coworking]',
+     "field types.coworking.definition: is required but missing"),
+    ('date = "2024-01"', 'date = "2024/01"', 'date = "2024/01"',
+     "field sources.mine.date: '2024/01' is not a date"),
 ]
 
 

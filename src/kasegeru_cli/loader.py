@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import tomli
 
@@ -509,45 +509,27 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
     return ok
 
 
-def _check_types(chk: _Checker, f: _File, raw: Any) -> dict[str, CaseType]:
-    out: dict[str, CaseType] = {}
+def _check_named_tables(chk: _Checker, f: _File, raw: Any, kind: str,
+                        spec: Mapping[str, Field],
+                        build: Callable[..., Any]) -> dict[str, Any]:
+    """``[types.<slug>]`` or ``[sources.<id>]``: each key an id, each value a table."""
+    out: dict[str, Any] = {}
     if not isinstance(raw, dict):
-        chk.add(f, f"[types] must be a table, not {_tname(raw)}", line=f.lines.table("types"))
+        chk.add(f, f"[{kind}] must be a table, not {_tname(raw)}", line=f.lines.table(kind))
         return out
-    for slug, body in raw.items():
-        def report(msg: str, fld: str | None, slug: str = slug) -> None:
-            chk.add(f, msg, line=f.lines.table(f"types.{slug}", fld),
-                    field=f"types.{slug}" + (f".{fld}" if fld else ""))
-        if not ID_RE.match(slug):
-            report(f"{slug!r} is not a valid type slug", None)
+    for key, body in raw.items():
+        def report(msg: str, fld: str | None, key: str = key) -> None:
+            chk.add(f, msg, line=f.lines.table(f"{kind}.{key}", fld),
+                    field=f"{kind}.{key}" + (f".{fld}" if fld else ""))
+        if not ID_RE.match(key):
+            report(f"{key!r} is not a valid {kind[:-1]} id", None)
             continue
         if not isinstance(body, dict):
             report(f"must be a table, not {_tname(body)}", None)
             continue
-        checked = chk.table(body, TYPE, report)
+        checked = chk.table(body, spec, report)
         if checked is not None:
-            out[slug] = CaseType(slug=slug, **checked)
-    return out
-
-
-def _check_sources(chk: _Checker, f: _File, raw: Any) -> dict[str, Source]:
-    out: dict[str, Source] = {}
-    if not isinstance(raw, dict):
-        chk.add(f, f"[sources] must be a table, not {_tname(raw)}", line=f.lines.table("sources"))
-        return out
-    for sid, body in raw.items():
-        def report(msg: str, fld: str | None, sid: str = sid) -> None:
-            chk.add(f, msg, line=f.lines.table(f"sources.{sid}", fld),
-                    field=f"sources.{sid}" + (f".{fld}" if fld else ""))
-        if not ID_RE.match(sid):
-            report(f"{sid!r} is not a valid source id", None)
-            continue
-        if not isinstance(body, dict):
-            report(f"must be a table, not {_tname(body)}", None)
-            continue
-        checked = chk.table(body, SOURCE, report)
-        if checked is not None:
-            out[sid] = Source(id=sid, **checked)
+            out[key] = build(key, **checked)
     return out
 
 
@@ -579,11 +561,13 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
         if version is not None and version != SCHEMA_VERSION:
             chk.add(f, f"schema_version {version!r} is not supported (this kasegeru reads "
                     f"{SCHEMA_VERSION})", field="schema_version")
-        for kind, checker, target in (("types", _check_types, types),
-                                      ("sources", _check_sources, sources)):
+        tables: tuple[tuple[str, Mapping[str, Field], Callable[..., Any], dict[str, Any]], ...] = (
+            ("types", TYPE, lambda k, **v: CaseType(slug=k, **v), types),
+            ("sources", SOURCE, lambda k, **v: Source(id=k, **v), sources))
+        for kind, spec, build, target in tables:
             if kind not in doc:
                 continue
-            found = cast(dict[str, Any], checker(chk, f, doc[kind]))
+            found = _check_named_tables(chk, f, doc[kind], kind, spec, build)
             for key, value in found.items():
                 if key in target and target[key] != value:
                     chk.add(f, f"{kind[:-1]} {key!r} is already defined differently in "
