@@ -16,6 +16,17 @@ from kasegeru_cli.loader import bundled_path
 ENV = {"COLUMNS": "80", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", "KASEGERU_DATA": ""}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_real_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Module- and session-scoped fixtures are set up before the function-scoped
+    # one below: this keeps them, too, away from the developer's real cache (a
+    # stale entry there once failed CI's SQLite fixture).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KASEGERU_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        mp.delenv("KASEGERU_DATA", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory,
                     monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

@@ -124,3 +124,14 @@ def test_cli_answers_are_the_same_with_and_without_cache(cli: Cli) -> None:
     cli("list", "--json")  # fills the cache
     warm = cli("list", "--json").stdout
     assert cold == warm and cold.startswith("[")
+
+
+def test_a_changed_model_is_a_different_key(bundled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A development tree that adds a field without a version bump must not be
+    # answered with objects unpickled from the old shape (they lack the field).
+    from kasegeru_cli import models
+
+    blobs = [(str(bundled), bundled.read_bytes())]
+    before = store.cache_key(blobs)
+    monkeypatch.setitem(models.Case.__annotations__, "new_field", "str")
+    assert store.cache_key(blobs) != before

@@ -18,15 +18,23 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from kasegeru_cli import __version__
+from kasegeru_cli import __version__, models
 from kasegeru_cli.loader import SCHEMA_VERSION, load_blobs, read_bytes
 from kasegeru_cli.models import Dataset
 
 _MAX_ENTRIES = 16
+
+
+def _model_shape() -> str:
+    """The classes' names and fields, as part of the key: a development tree that
+    changes a model without a version bump then misses the cache, instead of
+    unpickling an old entry into objects that lack the new fields."""
+    classes = (models.Actor, models.Location, models.Event, models.Figure,
+               models.SourceRef, models.Case, models.CaseType, models.Source, models.Dataset)
+    return repr([(c.__qualname__, tuple(c.__annotations__)) for c in classes])
 
 
 def cache_dir() -> Path:
@@ -41,7 +49,7 @@ def cache_dir() -> Path:
 def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
     h.update(f"kasegeru {__version__} schema {SCHEMA_VERSION} "
-             f"py{sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+             f"py{sys.version_info[0]}.{sys.version_info[1]} {_model_shape()}\n".encode())
     for _, data in blobs:
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
@@ -69,6 +77,8 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
 
 
 def _store(entry: Path, dataset: Dataset) -> None:
+    import tempfile
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
