@@ -250,6 +250,39 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left
 
 
+def test_an_exported_file_gets_ordinary_permissions(cli: Cli, tmp_path: Path) -> None:
+    # The temporary file behind the atomic write is 0600; the export must not be.
+    out = tmp_path / "cases.json"
+    result = cli("export", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("fmt", ["json", "sqlite"])
+def test_export_into_a_missing_directory_is_a_clear_error(cli: Cli, tmp_path: Path,
+                                                          fmt: str) -> None:
+    out = tmp_path / "no" / "such" / f"cases.{fmt}"
+    result = cli("export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {out}: No such file or directory\n"
+
+
+@pytest.mark.parametrize("args", [["validate", "a\x00b"], ["--data", "a\x00b", "list"],
+                                  ["--add", "a\x00b", "list"]])
+def test_a_nul_byte_in_a_data_path_is_a_located_error(cli: Cli, args: list[str]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 1
+    assert "'a\\x00b': not a valid path (it holds a NUL byte)" in result.stderr
+
+
+def test_a_nul_byte_in_an_output_name_is_a_usage_error(cli: Cli) -> None:
+    result = cli("export", "-o", "a\x00b")
+    assert result.exit_code == 2
+    assert "is not a valid file name (it holds a NUL byte)" in result.stderr
+
+
 # ----------------------------------------------------------------------------- arguments
 
 WORDS = ["list", "show", "search", "types", "sources", "stats", "export", "validate", "cite",

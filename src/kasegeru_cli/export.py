@@ -71,6 +71,11 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     tmp = Path(name)
     try:
         write(tmp)
+        # mkstemp makes the file 0600; an export is an ordinary file, so give it
+        # the mode a plain open() would (0666 less the umask), as cp and shells do.
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
         tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
