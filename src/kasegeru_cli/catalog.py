@@ -6,12 +6,10 @@ against the data. It never prints.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from kasegeru_cli import prefectures
 from kasegeru_cli.models import FLOWS, Case, CaseType, Dataset, Source
 from kasegeru_cli.text import fold, fold_with_offsets, id_key
 
@@ -115,21 +113,26 @@ def _texts(case: Case) -> Iterator[tuple[str, str]]:
         yield "types_note", case.types_note
 
 
-@dataclass
 class Catalog:
     """Queries over one loaded dataset. Indexes are built once, on first use."""
 
-    dataset: Dataset
-    _keys: dict[str, Case] = field(default_factory=dict, init=False, repr=False)
-    _folded: list[list[tuple[str, str, str, list[int]]]] | None = field(
-        default=None, init=False, repr=False)
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._key_index: dict[str, Case] | None = None
+        self._folded: list[list[tuple[str, str, str]]] | None = None
 
-    def __post_init__(self) -> None:
-        for case in self.dataset.cases:
-            self._keys.setdefault(id_key(case.id), case)
-        for case in self.dataset.cases:
-            for alias in case.aliases:
-                self._keys.setdefault(id_key(alias), case)
+    @property
+    def _keys(self) -> dict[str, Case]:
+        """Every id and alias, folded (case, width, kana), to its case; built on first use."""
+        if self._key_index is None:
+            keys: dict[str, Case] = {}
+            for case in self.dataset.cases:
+                keys.setdefault(id_key(case.id), case)
+            for case in self.dataset.cases:
+                for alias in case.aliases:
+                    keys.setdefault(id_key(alias), case)
+            self._key_index = keys
+        return self._key_index
 
     @property
     def cases(self) -> tuple[Case, ...]:
@@ -149,6 +152,8 @@ class Catalog:
 
     def suggest(self, query: str, n: int = 3) -> list[str]:
         """The ids nearest to ``query`` (by id or alias), best first, ties by id."""
+        import difflib
+
         key = id_key(query)
         scored: dict[str, float] = {}
         for k, case in self._keys.items():
@@ -186,6 +191,8 @@ class Catalog:
 
     @staticmethod
     def resolve_prefecture(text: str) -> str:
+        from kasegeru_cli import prefectures
+
         found = prefectures.lookup(text)
         if found is None:
             raise QueryError(f"unknown prefecture {text!r} (try 宮崎県, 宮崎 or miyazaki)")
@@ -193,6 +200,8 @@ class Catalog:
 
     @staticmethod
     def resolve_region(text: str) -> str:
+        from kasegeru_cli import prefectures
+
         found = prefectures.lookup_region(text)
         if found is None:
             raise QueryError(f"unknown region {text!r}; choose from: "
@@ -224,6 +233,8 @@ class Catalog:
 
         Raises :class:`QueryError` for a filter value that names nothing.
         """
+        from kasegeru_cli import prefectures
+
         types = {self.resolve_type(t) for t in filters.types}
         prefs = {self.resolve_prefecture(p) for p in filters.prefectures}
         regions = {self.resolve_region(r) for r in filters.regions}
@@ -266,6 +277,8 @@ class Catalog:
 
     def sort(self, cases: Sequence[Case], key: str, lang: str = "ja") -> list[Case]:
         """Cases ordered by ``key`` (one of :data:`SORT_KEYS`), stable, ties by id."""
+        from kasegeru_cli import prefectures
+
         order = list(self.dataset.sources)
         if key == "id":
             return sorted(cases, key=lambda c: c.id)
@@ -285,15 +298,10 @@ class Catalog:
         raise QueryError(f"unknown sort key {key!r}; choose from: {', '.join(SORT_KEYS)}")
 
     # ------------------------------------------------------------------ search
-    def _index(self) -> list[list[tuple[str, str, str, list[int]]]]:
+    def _index(self) -> list[list[tuple[str, str, str]]]:
         if self._folded is None:
-            self._folded = []
-            for case in self.cases:
-                entries = []
-                for fld, text in _texts(case):
-                    folded, offsets = fold_with_offsets(text)
-                    entries.append((fld, text, folded, offsets))
-                self._folded.append(entries)
+            self._folded = [[(fld, text, fold(text)) for fld, text in _texts(case)]
+                            for case in self.cases]
         return self._folded
 
     def search(self, query: str, filters: Filters | None = None) -> list[Hit]:
@@ -313,30 +321,25 @@ class Catalog:
             if allowed is not None and case.id not in allowed:
                 continue
             score = 0.0
-            best: tuple[float, str, str, int, int] | None = None
+            best: tuple[float, str, str] | None = None
             matched_terms = set()
-            for fld, text, folded, offsets in entries:
+            for fld, text, folded in entries:
                 weight = _WEIGHTS.get(fld, 1.0)
                 field_score = 0.0
-                first = -1
                 for term in terms:
                     n = folded.count(term)
                     if n:
                         matched_terms.add(term)
                         field_score += weight * (1 + 0.1 * (n - 1))
-                        if first < 0:
-                            first = folded.find(term)
                 if field_score:
                     if folded == terms[0] and len(terms) == 1:
                         field_score *= 2  # the whole field is the query: an exact name or tag
                     score += field_score
                     if best is None or field_score > best[0]:
-                        start = offsets[first]
-                        end_idx = min(first + len(terms[0]), len(offsets)) - 1
-                        best = (field_score, fld, text, start, offsets[end_idx] + 1)
+                        best = (field_score, fld, text)
             if len(matched_terms) == len(set(terms)) and best is not None:
-                _, fld, text, start, end = best
-                hits.append(Hit(case, round(score, 2), fld, _snippet(text, start, end)))
+                _, fld, text = best
+                hits.append(Hit(case, round(score, 2), fld, _snippet_for(text, terms)))
         hits.sort(key=lambda h: (-h.score, h.case.id))
         return hits
 
@@ -359,6 +362,8 @@ class Catalog:
         return sorted(counts.items(), key=key)
 
     def _values(self, case: Case, by: str) -> tuple[str, ...]:
+        from kasegeru_cli import prefectures
+
         if by == "type":
             return case.types
         if by == "prefecture":
@@ -378,6 +383,8 @@ class Catalog:
         raise QueryError(f"cannot count by {by!r}; choose from: {', '.join(STATS_KEYS)}")
 
     def _natural_order(self, by: str) -> dict[str, int]:
+        from kasegeru_cli import prefectures
+
         if by == "prefecture":
             return {p.name: p.code for p in prefectures.PREFECTURES}
         if by == "region":
@@ -418,6 +425,17 @@ class Catalog:
             if found is not None:
                 out.append(found)
         return out
+
+
+def _snippet_for(text: str, terms: Sequence[str]) -> str:
+    """The text around the first term found in it (folding kept exact per character)."""
+    folded, offsets = fold_with_offsets(text)
+    for term in terms:
+        at = folded.find(term)
+        if at >= 0:
+            end = offsets[min(at + len(term), len(offsets)) - 1] + 1
+            return _snippet(text, offsets[at], end)
+    return _snippet(text, 0, 0)
 
 
 def _snippet(text: str, start: int, end: int, width: int = 24) -> str:

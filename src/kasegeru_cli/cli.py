@@ -5,15 +5,13 @@ Exit codes: 0 ok (also when nothing matches, and when a pipe reader such as
 Everything for people goes to stderr; stdout carries only the answer.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -56,13 +54,13 @@ class Lang(str, Enum):
     en = "en"
 
 
-@dataclass
 class State:
     """Global options, set by the app callback."""
 
-    data: Path | None = None
-    add: tuple[Path, ...] = ()
-    _catalog: Catalog | None = None
+    def __init__(self) -> None:
+        self.data: Path | None = None
+        self.add: tuple[Path, ...] = ()
+        self._catalog: Catalog | None = None
 
 
 STATE = State()
@@ -106,7 +104,7 @@ def emit(text: str) -> None:
         sys.stdout.write(text)
 
 
-def console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
     # Not a terminal: rich writes no escape codes by itself. NO_COLOR (any
@@ -121,7 +119,7 @@ def console(stderr: bool = False) -> Console:
 _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
-def emit_rich(renderable: RenderableType, page: bool = False) -> None:
+def emit_rich(renderable: "RenderableType", page: bool = False) -> None:
     """Render with rich (colour only for a terminal) and print without the padding
     spaces rich leaves at line ends, which are noise in a pipe or a file.
 
@@ -153,7 +151,7 @@ def terminal_width() -> int:
 def catalog() -> Catalog:
     """The loaded dataset (once per process); invalid data ends the command with exit 1."""
     if STATE._catalog is None:
-        from kasegeru_cli.loader import bundled_path, load_files
+        from kasegeru_cli.loader import bundled_path
         from kasegeru_cli.store import load_cached
 
         base = STATE.data or bundled_path()
@@ -163,7 +161,6 @@ def catalog() -> Catalog:
         except DatasetError as e:
             _report_problems(e)
             raise typer.Exit(EXIT_NOT_FOUND) from None
-        _ = load_files  # imported for its side effect of failing early if the loader is broken
         STATE._catalog = Catalog(dataset)
     return STATE._catalog
 
@@ -367,18 +364,20 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     ctx: typer.Context,
-    data: Annotated[Path | None, typer.Option(
+    # Paths are taken as str: typer's Path type stats the value while parsing,
+    # and a NUL byte there raises ValueError before any of our error handling.
+    data: Annotated[str | None, typer.Option(
         "--data", envvar="KASEGERU_DATA", help="Use this case file instead of the bundled "
         "dataset (same schema; see docs/DATA.md).", metavar="PATH", show_envvar=True)] = None,
-    add: Annotated[list[Path] | None, typer.Option(
+    add: Annotated[list[str] | None, typer.Option(
         "--add", help="Load extra case files on top of the dataset (repeatable). Id "
         "collisions are errors, never silent overwrites.", metavar="PATH")] = None,
     version: Annotated[bool, typer.Option(
         "--version", "-V", callback=_version, is_eager=True,
         help="Print the version and exit.")] = False,
 ) -> None:
-    STATE.data = data
-    STATE.add = tuple(add or ())
+    STATE.data = Path(data) if data is not None else None
+    STATE.add = tuple(Path(a) for a in add or ())
     STATE._catalog = None
     if ctx.invoked_subcommand is None:
         sys.stdout.write(ctx.get_help() + "\n")
@@ -524,7 +523,7 @@ def types(
         "cases_editorial": counts.get(slug, (0, 0))[1],
     } for slug, t in cat.dataset.types.items()]
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from kasegeru_cli.formats.table import types_table
         return types_table(cat, lang.value)
     output_rows(rows, _format(fmt, as_json), table)
@@ -552,7 +551,7 @@ def sources(
         "cases": counts.get(sid, 0),
     } for sid, s in cat.dataset.sources.items()]
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from kasegeru_cli.formats.table import sources_table
         return sources_table(cat, lang.value)
     output_rows(rows, _format(fmt, as_json), table)
@@ -594,7 +593,7 @@ def stats(
     counted = catalog().stats(by.value, cases)
     rows = [{by.value: k, "cases": n} for k, n in counted]
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from kasegeru_cli.formats.table import stats_bars
         return stats_bars(counted, terminal_width(), by.value)
     output_rows(rows, _format(fmt, as_json), table)
@@ -606,7 +605,7 @@ def export(
         "--format", "-f", help="json: array of full records; jsonl: one per line; csv/tsv: "
         "flattened; toml: a valid case file; sqlite: a database (needs -o).",
         case_sensitive=False)] = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option(
+    output_name: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.",
         metavar="FILE")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -636,6 +635,9 @@ def export(
     filters = _filters(types, prefecture, region, source, sector, flow, tag, year)
     cat = catalog()
     cases = _apply_filters(filters)
+    if output_name is not None and "\x00" in output_name:
+        fail(f"{output_name!r} is not a valid file name (it holds a NUL byte)", EXIT_USAGE)
+    output = Path(output_name) if output_name is not None else None
     if output is not None and output.exists() and not force:
         fail(f"{output} exists; use --force to overwrite it", EXIT_NOT_FOUND)
     try:
@@ -644,19 +646,18 @@ def export(
 
             if output is None:
                 fail("--format sqlite needs --output FILE (a database is not text)", EXIT_USAGE)
-            write_atomic(output, lambda tmp: write_sqlite(cat.dataset, cases, tmp))
-            sys.stderr.write(f"Wrote {len(cases)} cases to {output}\n")
-            return
-        data = export_bytes(cat.dataset, cases, fmt.value, excel=excel,
-                            complete=filters.is_empty())
+            write: Callable[[Path], object] = partial(write_sqlite, cat.dataset, cases)
+        else:
+            data = export_bytes(cat.dataset, cases, fmt.value, excel=excel,
+                                complete=filters.is_empty())
+            if output is None:
+                with _pipe_guard():
+                    sys.stdout.buffer.write(data)
+                return
+            write = partial(Path.write_bytes, data=data)
+        write_atomic(output, write)
     except ExportError as e:
         fail(str(e), EXIT_USAGE)
-    if output is None:
-        with _pipe_guard():
-            sys.stdout.buffer.write(data)
-        return
-    try:
-        write_atomic(output, lambda tmp: tmp.write_bytes(data))
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
     sys.stderr.write(f"Wrote {len(cases)} cases to {output}\n")
@@ -687,7 +688,7 @@ def map_(
     counts.pop("(none)", None)
     unplaced = sum(1 for c in cases if not c.prefectures())
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from rich.console import Group
         from rich.text import Text
 
@@ -741,7 +742,7 @@ def schema(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
+    paths: Annotated[list[str] | None, typer.Argument(
         help="Case files to check together (default: the dataset in use).",
         metavar="[PATH]...")] = None,
 ) -> None:
@@ -761,7 +762,7 @@ def validate(
     """
     from kasegeru_cli.loader import bundled_path, load_files
 
-    files = list(paths or [])
+    files = [Path(p) for p in paths or []]
     if not files:
         files = [STATE.data or bundled_path(), *STATE.add]
     try:
@@ -845,4 +846,3 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-_ = replace  # re-exported for the export module's use via dataclasses

@@ -7,17 +7,12 @@ Nothing here prints; the CLI decides how to show a :class:`DatasetError`.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomli
-
-from kasegeru_cli import prefectures
 from kasegeru_cli.models import (
     FLOWS,
     LOCATION_ROLES,
@@ -37,7 +32,7 @@ SCHEMA_VERSION = 1
 BUNDLED_NAME = "cases.toml"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a case file, and where."""
 
@@ -77,6 +72,9 @@ class DatasetError(Exception):
 
 def bundled_path() -> Path:
     """The dataset shipped with the package (or, in a source checkout, ``data/``)."""
+    here = Path(__file__).parent / "data" / BUNDLED_NAME
+    if here.is_file():  # an installed wheel: no need to import importlib.resources
+        return here
     from importlib.resources import files
 
     packaged = files("kasegeru_cli").joinpath("data").joinpath(BUNDLED_NAME)
@@ -99,6 +97,9 @@ def read_bytes(path: Path) -> bytes:
         raise DatasetError([Problem(name, "cannot be read: permission denied")]) from None
     except OSError as e:
         raise DatasetError([Problem(name, f"cannot be read: {e.strerror or e}")]) from None
+    except ValueError:  # a NUL byte in the name: no file can have it
+        raise DatasetError([Problem(repr(name), "not a valid path (it holds a NUL byte)")]) \
+            from None
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -134,6 +135,8 @@ def read_text(path: Path) -> str:
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     """TOML text → dict, a syntax error becoming a located :class:`DatasetError`."""
+    import tomli  # only when parsing: a warm cache never needs it
+
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as e:
@@ -274,6 +277,8 @@ def date_problem(v: Any) -> str | None:
     m = _DATE.match(v)
     if not m:
         return f"{v!r} is not a date: use \"2019\", \"2019-04\" or \"2019-04-20\""
+    import datetime as dt
+
     year, month, day = m.groups()
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
@@ -289,7 +294,7 @@ def _tname(v: Any) -> str:
     }.get(type(v), type(v).__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field:
     check: Check
     required: bool = False
@@ -346,6 +351,8 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _suggest(key: str, known: Iterable[str]) -> str:
+    import difflib
+
     near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f" (did you mean {near[0]!r}?)" if near else ""
 
@@ -353,7 +360,7 @@ def _suggest(key: str, known: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- checking
 
 
-@dataclass
+@dataclass(frozen=True)
 class _File:
     name: str
     doc: dict[str, Any]
@@ -462,6 +469,8 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
 
 
 def _check_location(loc: Mapping[str, Any], report: Callable[[str, str | None], None]) -> bool:
+    from kasegeru_cli import prefectures
+
     ok = True
     if loc["role"] not in LOCATION_ROLES:
         report(f"{loc['role']!r} is not a location role: use one of {', '.join(LOCATION_ROLES)}",
