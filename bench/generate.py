@@ -21,8 +21,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from kasegeru_cli.formats.tomlfmt import render_toml
-from kasegeru_cli.loader import bundled_path, load_files
+from kasegeru_cli.loader import load_files
 from kasegeru_cli.models import Case, Dataset
+from kasegeru_cli.store import bundled_path
 
 
 def scaled_dataset(n: int, base: Dataset | None = None) -> Dataset:

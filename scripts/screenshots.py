@@ -18,8 +18,9 @@ from rich.terminal_theme import MONOKAI
 from kasegeru_cli.catalog import Catalog, Filters
 from kasegeru_cli.formats.table import list_table, show_page
 from kasegeru_cli.formats.tilemap import tile_map
-from kasegeru_cli.loader import bundled_path, load_files
+from kasegeru_cli.loader import load_files
 from kasegeru_cli.records import LIST_FIELDS
+from kasegeru_cli.store import bundled_path
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from kasegeru_cli.cli import app
-from kasegeru_cli.loader import bundled_path
+from kasegeru_cli.store import bundled_path
 
 ENV = {"COLUMNS": "80", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", "KASEGERU_DATA": ""}
 

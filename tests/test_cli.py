@@ -390,7 +390,7 @@ def test_every_command_has_help_with_an_example(cli: Cli) -> None:
 
 
 def _all_ids() -> list[str]:
-    from kasegeru_cli.loader import bundled_path
+    from kasegeru_cli.store import bundled_path
 
     return [c.id for c in load_files([bundled_path()]).cases]
 

@@ -79,8 +79,8 @@ def test_wheel_ships_the_dataset_and_finds_it(tmp_path: Path) -> None:
         zf.extractall(tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = ("import kasegeru_cli, kasegeru_cli.loader as l; "
-            "print(kasegeru_cli.__file__); print(l.bundled_path())")
+    code = ("import kasegeru_cli, kasegeru_cli.store as s; "
+            "print(kasegeru_cli.__file__); print(s.bundled_path())")
     result = run([sys.executable, "-c", code], cwd=elsewhere,
                  PYTHONPATH=str(tmp_path / "site"))
     module_file, data_path = result.stdout.split()

@@ -126,12 +126,18 @@ def test_cli_answers_are_the_same_with_and_without_cache(cli: Cli) -> None:
     assert cold == warm and cold.startswith("[")
 
 
-def test_a_changed_model_is_a_different_key(bundled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A development tree that adds a field without a version bump must not be
-    # answered with objects unpickled from the old shape (they lack the field).
-    from kasegeru_cli import models
+def test_changed_code_is_a_different_key(bundled: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A development tree that edits a model (or the loader) without a version
+    # bump must not be answered with objects pickled by the old code.
+    import shutil
 
+    code = tmp_path / "kasegeru_cli"
+    shutil.copytree(Path(store.__file__).parent, code)
+    monkeypatch.setattr(store, "_CODE_DIRS", (code, code / "formats"))
     blobs = [(str(bundled), bundled.read_bytes())]
     before = store.cache_key(blobs)
-    monkeypatch.setitem(models.Case.__annotations__, "new_field", "str")
+    assert store.cache_key(blobs) == before
+    models = code / "models.py"
+    models.write_text(models.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert store.cache_key(blobs) != before

@@ -134,6 +134,10 @@ class Catalog:
             self._key_index = keys
         return self._key_index
 
+    def keys(self) -> dict[str, Case]:
+        """Every lookup key (a folded id or alias, see :func:`id_key`) and its case."""
+        return self._keys
+
     @property
     def cases(self) -> tuple[Case, ...]:
         return self.dataset.cases

@@ -23,6 +23,7 @@ from kasegeru_cli.formats import ExportFormat, Format
 from kasegeru_cli.loader import DatasetError
 from kasegeru_cli.models import Case
 from kasegeru_cli.records import DERIVED, FIELDS, LIST_FIELDS
+from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -75,27 +76,13 @@ def fail(message: str, code: int = EXIT_NOT_FOUND) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _stdout_utf8() -> None:
-    # kasegeru always writes UTF-8: Japanese is the content, and a locale that
-    # cannot encode it (LANG=C on an old system, a cp1252 console) would
-    # otherwise crash mid-table. Python's UTF-8 mode already covers LANG=C.
-    for stream in (sys.stdout, sys.stderr):
-        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if enc != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="replace")
-
-
 @contextlib.contextmanager
 def _pipe_guard() -> Iterator[None]:
     """End quietly (exit 0) when the reader of our stdout goes away (``| head``)."""
     try:
-        yield
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Python flushes stdout again at exit; point it at devnull so that
-        # flush cannot raise a second time and print a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with pipe_guard():
+            yield
+    except PipeClosed:
         raise typer.Exit(EXIT_OK) from None
 
 
@@ -151,8 +138,7 @@ def terminal_width() -> int:
 def catalog() -> Catalog:
     """The loaded dataset (once per process); invalid data ends the command with exit 1."""
     if STATE._catalog is None:
-        from kasegeru_cli.loader import bundled_path
-        from kasegeru_cli.store import load_cached
+        from kasegeru_cli.store import bundled_path, load_cached
 
         base = STATE.data or bundled_path()
         paths = [base, *STATE.add]
@@ -185,8 +171,7 @@ def _complete(values: list[tuple[str, str]], incomplete: str) -> list[tuple[str,
 
 
 def _quiet_catalog() -> Catalog | None:
-    from kasegeru_cli.loader import bundled_path
-    from kasegeru_cli.store import load_cached
+    from kasegeru_cli.store import bundled_path, load_cached
 
     try:
         path = Path(os.environ["KASEGERU_DATA"]) if os.environ.get("KASEGERU_DATA") else \
@@ -760,7 +745,8 @@ def validate(
 
       kasegeru validate data/cases.toml extra.toml
     """
-    from kasegeru_cli.loader import bundled_path, load_files
+    from kasegeru_cli.loader import load_files
+    from kasegeru_cli.store import bundled_path
 
     files = [Path(p) for p in paths or []]
     if not files:
@@ -820,7 +806,7 @@ def cite(
 
 def main() -> None:
     """The console script: run the app; turn every failure into a message and an exit code."""
-    _stdout_utf8()
+    use_utf8()
     try:
         code = app(prog_name="kasegeru", standalone_mode=False)
         if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130)

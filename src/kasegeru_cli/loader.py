@@ -29,7 +29,6 @@ from kasegeru_cli.models import (
 from kasegeru_cli.text import id_key
 
 SCHEMA_VERSION = 1
-BUNDLED_NAME = "cases.toml"
 
 
 @dataclass(frozen=True)
@@ -68,20 +67,6 @@ class DatasetError(Exception):
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def bundled_path() -> Path:
-    """The dataset shipped with the package (or, in a source checkout, ``data/``)."""
-    here = Path(__file__).parent / "data" / BUNDLED_NAME
-    if here.is_file():  # an installed wheel: no need to import importlib.resources
-        return here
-    from importlib.resources import files
-
-    packaged = files("kasegeru_cli").joinpath("data").joinpath(BUNDLED_NAME)
-    if isinstance(packaged, Path) and packaged.is_file():
-        return packaged
-    # An editable install or a plain checkout: the file at the top of the repo.
-    return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
 
 
 def read_bytes(path: Path) -> bytes:

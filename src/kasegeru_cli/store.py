@@ -1,11 +1,22 @@
-"""A cache of the parsed, validated dataset, so a command does not re-parse TOML.
+"""Where the dataset comes from: the bundled file, and a cache of it parsed.
 
-Keyed on the content of every file loaded (SHA-256), the package version and the
-schema version: an edited file, an upgrade or a different ``--add`` set is a
-different key, so the cache is never stale. The entry is a pickle of the
-:class:`Dataset`, written to a temporary file and renamed into place, so a
-concurrent writer or a crash leaves either the whole entry or none; an entry
-that does not load (truncated, from another Python) is ignored and rebuilt.
+The cache keeps the parsed, validated dataset so that a command does not
+re-parse TOML. It is keyed on the content of every file loaded (SHA-256), the
+package version and the bytes of the package's own code: an edited file, an
+upgrade, a different ``--add`` set or an edited module in a development tree is
+a different key, so the cache is never stale. An entry is two files written to
+temporary names and renamed into place, so a concurrent writer or a crash leaves
+either the whole file or none; an entry that does not load (truncated, from
+another Python) is ignored and rebuilt.
+
+- ``KEY.pickle``: the :class:`~kasegeru_cli.models.Dataset`.
+- ``KEY.show``: what ``kasegeru show ID --json`` prints for every case, and
+  every id and alias (folded as :meth:`Catalog.get` folds them) to its case id,
+  as :mod:`marshal` data. :mod:`kasegeru_cli.fastpath` answers from it without
+  importing typer or the models; it is made by the same code that prints the
+  answer on the ordinary path, so the two cannot differ.
+
+This module imports nothing heavy at the top: the fast path uses it.
 
 Location: ``$KASEGERU_CACHE_DIR``, else ``$XDG_CACHE_HOME/kasegeru``, else
 ``~/.cache/kasegeru``. ``KASEGERU_NO_CACHE=1`` turns it off.
@@ -15,26 +26,45 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
-import pickle
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-from kasegeru_cli import __version__, models
-from kasegeru_cli.loader import SCHEMA_VERSION, load_blobs, read_bytes
-from kasegeru_cli.models import Dataset
+from kasegeru_cli import __version__
 
+if TYPE_CHECKING:
+    from kasegeru_cli.models import Dataset
+
+BUNDLED_NAME = "cases.toml"
 _MAX_ENTRIES = 16
+_PACKAGE_DIR = Path(__file__).parent
+_CODE_DIRS = (_PACKAGE_DIR, _PACKAGE_DIR / "formats")
+
+ShowIndex = tuple[dict[str, str], dict[str, str]]
+"""(folded id or alias → case id, case id → ``show --json`` output)."""
 
 
-def _model_shape() -> str:
-    """The classes' names and fields, as part of the key: a development tree that
-    changes a model without a version bump then misses the cache, instead of
-    unpickling an old entry into objects that lack the new fields."""
-    classes = (models.Actor, models.Location, models.Event, models.Figure,
-               models.SourceRef, models.Case, models.CaseType, models.Source, models.Dataset)
-    return repr([(c.__qualname__, tuple(c.__annotations__)) for c in classes])
+def bundled_path() -> Path:
+    """The dataset shipped with the package (or, in a source checkout, ``data/``).
+
+    A wheel puts it at ``kasegeru_cli/data/cases.toml``, which is the path
+    ``importlib.resources`` gives for a package on the file system; looking there
+    first saves importing ``importlib.resources`` on every start.
+    """
+    beside = _PACKAGE_DIR / "data" / BUNDLED_NAME
+    if beside.is_file():
+        return beside
+    # An editable install or a plain checkout: the file at the top of the repo.
+    checkout = _PACKAGE_DIR.resolve().parents[1] / "data" / BUNDLED_NAME
+    if checkout.is_file():
+        return checkout
+    from importlib.resources import files
+
+    packaged = files("kasegeru_cli").joinpath("data").joinpath(BUNDLED_NAME)
+    return Path(str(packaged))
 
 
 def cache_dir() -> Path:
@@ -46,10 +76,22 @@ def cache_dir() -> Path:
     return base / "kasegeru"
 
 
-def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
+def _code_digest() -> bytes:
+    """The bytes of the package's modules, hashed: what turns data into cached objects."""
     h = hashlib.sha256()
-    h.update(f"kasegeru {__version__} schema {SCHEMA_VERSION} "
-             f"py{sys.version_info[0]}.{sys.version_info[1]} {_model_shape()}\n".encode())
+    for directory in _CODE_DIRS:
+        for module in sorted(directory.glob("*.py")):
+            with contextlib.suppress(OSError):
+                h.update(module.name.encode())
+                h.update(module.read_bytes())
+    return h.digest()
+
+
+def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
+    """The entry name for these files' exact bytes, with this code and Python."""
+    h = hashlib.sha256()
+    h.update(f"kasegeru {__version__} py{sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    h.update(_code_digest())
     for _, data in blobs:
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
@@ -59,6 +101,11 @@ def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
 def load_cached(paths: Sequence[Path]) -> Dataset:
     """The dataset from ``paths`` (first the base, then ``--add`` files), from the
     cache when every file is byte-for-byte what was cached."""
+    import pickle
+
+    from kasegeru_cli.loader import load_blobs, read_bytes
+    from kasegeru_cli.models import Dataset
+
     blobs = [(str(p), read_bytes(p)) for p in paths]
     if os.environ.get("KASEGERU_NO_CACHE"):
         return load_blobs(blobs)
@@ -67,7 +114,7 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
     try:
         with entry.open("rb") as fh:
             dataset = pickle.load(fh)
-        if isinstance(dataset, Dataset):
+        if isinstance(dataset, Dataset) and (entry.with_suffix(".show")).is_file():
             return dataset
     except Exception:  # missing, truncated, or written by an incompatible version
         pass
@@ -76,27 +123,74 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
     return dataset
 
 
+def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
+    """The ``show --json`` index for these files, or None when it is not cached
+    (no cache yet, an unreadable file, the cache turned off)."""
+    if os.environ.get("KASEGERU_NO_CACHE"):
+        return None
+    try:
+        blobs = [(str(p), p.read_bytes()) for p in paths]
+        with (cache_dir() / f"{cache_key(blobs)}.show").open("rb") as fh:
+            keys, records = marshal.load(fh)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not (isinstance(keys, dict) and isinstance(records, dict)):
+        return None
+    return keys, records
+
+
+def show_index(dataset: Dataset) -> ShowIndex:
+    """Every case's ``show --json`` output, and the lookup keys of :class:`Catalog`."""
+    from kasegeru_cli.catalog import Catalog
+    from kasegeru_cli.formats.jsonfmt import render_json
+    from kasegeru_cli.records import pick
+
+    catalog = Catalog(dataset)
+    keys = {k: case.id for k, case in catalog.keys().items()}
+    records = {case.id: render_json(pick(case, None)) for case in dataset.cases}
+    return keys, records
+
+
 def _store(entry: Path, dataset: Dataset) -> None:
+    import pickle
+
+    index = show_index(dataset)
+    # The index first: an entry whose pickle exists is complete.
+    if _write(entry.with_suffix(".show"), lambda fh: marshal.dump(index, fh)):
+        _write(entry, lambda fh: pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(entry.parent)
+
+
+def _write(path: Path, dump: Callable[[IO[bytes]], object]) -> bool:
     import tempfile
 
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     except OSError:
-        return  # a read-only home: the cache is an optimisation only
+        return False  # a read-only home: the cache is an optimisation only
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(entry)
-        _prune(entry.parent)
+            dump(fh)
+        tmp.replace(path)
+        return True
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        return False
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # pruned meanwhile by another process
+        return 0.0
 
 
 def _prune(directory: Path) -> None:
-    entries = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted(directory.glob("*.pickle"), key=_mtime, reverse=True)
     for old in entries[_MAX_ENTRIES:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+        for path in (old, old.with_suffix(".show")):
+            with contextlib.suppress(OSError):
+                path.unlink()
