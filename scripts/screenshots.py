@@ -27,7 +27,7 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
 
 def shot(name: str, title: str, renderable: RenderableType) -> Path:
     console = Console(record=True, width=80, file=io.StringIO(), color_system="truecolor",
-                      force_terminal=True)
+                      force_terminal=True, markup=False, emoji=False)
     console.print(renderable)
     path = OUT / f"{name}.svg"
     path.write_text(console.export_svg(title=title, theme=MONOKAI), encoding="utf-8")

@@ -405,3 +405,10 @@ def test_every_show_page_fits_80_columns(cli: Cli, case_id: str) -> None:
         lines = result.stdout.splitlines()
         assert max(cell_len(line) for line in lines) <= 80, case_id
         assert "Sources" in result.stdout and "Credit" in result.stdout
+
+
+def test_square_brackets_in_cells_are_text_not_markup(cli: Cli) -> None:
+    # Locations print their role as "[main]"; rich markup once ate it as a style.
+    result = cli("list", "--fields", "id,locations", "--limit", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "ii-office-ueno   東京都台東区（上野エリア） [main]\n" in result.stdout

@@ -124,14 +124,11 @@ def test_whenever_the_fast_path_answers_the_app_gives_the_same_answer(
 
 def test_the_console_script_answers_without_importing_typer_or_the_models(
         warm: Path) -> None:
-    probe = ("import sys\n"
-             "sys.argv = ['kasegeru', 'show', 'co-ba', '--json']\n"
-             "from kasegeru_cli.console import main\n"
-             "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-             "heavy = sorted(m for m in ('typer', 'rich', 'kasegeru_cli.models', 'tomli')"
-             " if m in sys.modules)\n"
-             "print(code, heavy, file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert '"id": "co-ba"' in done.stdout
-    assert done.stderr.strip() == "0 []"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "kasegeru_cli",
+                           "show", "co-ba", "--json"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.startswith('{\n  "id": "co-ba",')
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert "kasegeru_cli.fastpath" in imported
+    assert not imported & {"typer", "rich", "click", "kasegeru_cli.models", "tomli"}

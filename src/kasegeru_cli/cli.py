@@ -62,6 +62,8 @@ class State:
         self.data: Path | None = None
         self.add: tuple[Path, ...] = ()
         self._catalog: Catalog | None = None
+        self._json: dict[str, str] | None = None
+        """Every case's ``show --json`` text by id, when the dataset came from the cache."""
 
 
 STATE = State()
@@ -99,7 +101,9 @@ def console(stderr: bool = False) -> "Console":
     # bold and dim included, rather than rich's "no colour but keep bold".
     # The width comes from the terminal or COLUMNS (80 when neither says).
     plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
-    return Console(stderr=stderr, highlight=False, soft_wrap=False,
+    # markup and emoji off: the data's own brackets and colons are text ("[main]"
+    # in a locations cell was eaten as a style tag), and parsing them costs time.
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False,
                    color_system=None if plain else "auto")
 
 
@@ -138,12 +142,12 @@ def terminal_width() -> int:
 def catalog() -> Catalog:
     """The loaded dataset (once per process); invalid data ends the command with exit 1."""
     if STATE._catalog is None:
-        from kasegeru_cli.store import bundled_path, load_cached
+        from kasegeru_cli.store import bundled_path, load
 
         base = STATE.data or bundled_path()
         paths = [base, *STATE.add]
         try:
-            dataset = load_cached(paths)
+            dataset, STATE._json = load(paths)
         except DatasetError as e:
             _report_problems(e)
             raise typer.Exit(EXIT_NOT_FOUND) from None
@@ -295,6 +299,12 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
         default = LIST_FIELDS if hits is None else ("id", "name")
         emit_rich(list_table(cases, fields or default, lang.value, hits))
         return
+    if fmt is Format.json and fields is None and hits is None and STATE._json is not None:
+        from kasegeru_cli.formats.jsonfmt import render_json_array
+
+        # The cached text of each record: the same bytes, without rendering again.
+        emit(render_json_array([STATE._json[c.id] for c in cases]))
+        return
     if fmt in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
 
@@ -364,6 +374,7 @@ def _main(
     STATE.data = Path(data) if data is not None else None
     STATE.add = tuple(Path(a) for a in add or ())
     STATE._catalog = None
+    STATE._json = None
     if ctx.invoked_subcommand is None:
         sys.stdout.write(ctx.get_help() + "\n")
         raise typer.Exit(EXIT_OK)
@@ -634,7 +645,7 @@ def export(
             write: Callable[[Path], object] = partial(write_sqlite, cat.dataset, cases)
         else:
             data = export_bytes(cat.dataset, cases, fmt.value, excel=excel,
-                                complete=filters.is_empty())
+                                complete=filters.is_empty(), rendered=STATE._json)
             if output is None:
                 with _pipe_guard():
                     sys.stdout.buffer.write(data)
@@ -804,8 +815,8 @@ def cite(
 # --------------------------------------------------------------------------- entry point
 
 
-def main() -> None:
-    """The console script: run the app; turn every failure into a message and an exit code."""
+def run() -> int:
+    """Run the app on ``sys.argv``; turn every failure into a message and an exit code."""
     use_utf8()
     try:
         code = app(prog_name="kasegeru", standalone_mode=False)
@@ -829,6 +840,6 @@ def main() -> None:
             sys.stderr.write(f"Error: internal error: {type(e).__name__}: {e}\n"
                              "Set KASEGERU_DEBUG=1 to see the traceback, and please report it.\n")
             code = EXIT_NOT_FOUND
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    return code if isinstance(code, int) else EXIT_OK
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,11 +27,16 @@ def subset(dataset: Dataset, cases: Sequence[Case]) -> Dataset:
 
 
 def export_bytes(dataset: Dataset, cases: Sequence[Case], fmt: str, *, excel: bool = False,
-                 complete: bool = True) -> bytes:
-    """The export as bytes. ``complete`` says no filter was applied."""
+                 complete: bool = True, rendered: Mapping[str, str] | None = None) -> bytes:
+    """The export as bytes. ``complete`` says no filter was applied; ``rendered``,
+    when given, is every case's JSON text by id (from the cache), used as is."""
     if excel and fmt not in ("csv", "tsv"):
         raise ExportError("--excel applies to --format csv or tsv")
-    if fmt == "json":
+    if fmt == "json" and rendered is not None:
+        from kasegeru_cli.formats.jsonfmt import render_json_array
+
+        text = render_json_array([rendered[c.id] for c in cases])
+    elif fmt == "json":
         from kasegeru_cli.formats.jsonfmt import render_json
 
         text = render_json([case_to_dict(c) for c in cases])

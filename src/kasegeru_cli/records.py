@@ -20,10 +20,14 @@ LIST_FIELDS = ("id", "name", "types", "prefectures")
 
 _SUB = {"actors": Actor, "locations": Location, "timeline": Event, "figures": Figure,
         "sources": SourceRef}
+# Field names per class, looked up once: dataclasses.fields() on every object
+# was a third of `list --json` on 10,000 cases.
+_NAMES: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls))
+                                       for cls in _SUB.values()}
 
 
 def _plain(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return {name: getattr(obj, name) for name in _NAMES[type(obj)]}
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:

@@ -101,6 +101,12 @@ def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
 def load_cached(paths: Sequence[Path]) -> Dataset:
     """The dataset from ``paths`` (first the base, then ``--add`` files), from the
     cache when every file is byte-for-byte what was cached."""
+    return load(paths)[0]
+
+
+def load(paths: Sequence[Path]) -> tuple[Dataset, dict[str, str] | None]:
+    """Like :func:`load_cached`, with every case's ``show --json`` text by id as
+    well (None when the cache is off), so that JSON lists need not render again."""
     import pickle
 
     from kasegeru_cli.loader import load_blobs, read_bytes
@@ -108,19 +114,22 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
 
     blobs = [(str(p), read_bytes(p)) for p in paths]
     if os.environ.get("KASEGERU_NO_CACHE"):
-        return load_blobs(blobs)
+        return load_blobs(blobs), None
     key = cache_key(blobs)
     entry = cache_dir() / f"{key}.pickle"
     try:
         with entry.open("rb") as fh:
             dataset = pickle.load(fh)
-        if isinstance(dataset, Dataset) and (entry.with_suffix(".show")).is_file():
-            return dataset
+        with entry.with_suffix(".show").open("rb") as fh:
+            _, records = marshal.load(fh)
+        if isinstance(dataset, Dataset) and isinstance(records, dict):
+            return dataset, records
     except Exception:  # missing, truncated, or written by an incompatible version
         pass
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
-    _store(entry, dataset)
-    return dataset
+    index = show_index(dataset)
+    _store(entry, dataset, index)
+    return dataset, index[1]
 
 
 def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
@@ -151,10 +160,9 @@ def show_index(dataset: Dataset) -> ShowIndex:
     return keys, records
 
 
-def _store(entry: Path, dataset: Dataset) -> None:
+def _store(entry: Path, dataset: Dataset, index: ShowIndex) -> None:
     import pickle
 
-    index = show_index(dataset)
     # The index first: an entry whose pickle exists is complete.
     if _write(entry.with_suffix(".show"), lambda fh: marshal.dump(index, fh)):
         _write(entry, lambda fh: pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL))
