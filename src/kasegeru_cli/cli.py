@@ -28,6 +28,8 @@ from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from kasegeru_cli.store import Loaded
+
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 app = typer.Typer(
@@ -62,8 +64,7 @@ class State:
         self.data: Path | None = None
         self.add: tuple[Path, ...] = ()
         self._catalog: Catalog | None = None
-        self._json: dict[str, str] | None = None
-        """Every case's ``show --json`` text by id, when the dataset came from the cache."""
+        self._loaded: Loaded | None = None
 
 
 STATE = State()
@@ -147,12 +148,17 @@ def catalog() -> Catalog:
         base = STATE.data or bundled_path()
         paths = [base, *STATE.add]
         try:
-            dataset, STATE._json = load(paths)
+            STATE._loaded = load(paths)
         except DatasetError as e:
             _report_problems(e)
             raise typer.Exit(EXIT_NOT_FOUND) from None
-        STATE._catalog = Catalog(dataset)
+        STATE._catalog = Catalog(STATE._loaded.dataset)
     return STATE._catalog
+
+
+def _json_texts() -> dict[str, str] | None:
+    """Every case's ``show --json`` text by id, when the dataset came from the cache."""
+    return STATE._loaded.json_texts() if STATE._loaded is not None else None
 
 
 def _report_problems(e: DatasetError) -> None:
@@ -299,11 +305,12 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
         default = LIST_FIELDS if hits is None else ("id", "name")
         emit_rich(list_table(cases, fields or default, lang.value, hits))
         return
-    if fmt is Format.json and fields is None and hits is None and STATE._json is not None:
+    texts = _json_texts() if fmt is Format.json and fields is None and hits is None else None
+    if texts is not None:
         from kasegeru_cli.formats.jsonfmt import render_json_array
 
         # The cached text of each record: the same bytes, without rendering again.
-        emit(render_json_array([STATE._json[c.id] for c in cases]))
+        emit(render_json_array([texts[c.id] for c in cases]))
         return
     if fmt in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
@@ -374,7 +381,7 @@ def _main(
     STATE.data = Path(data) if data is not None else None
     STATE.add = tuple(Path(a) for a in add or ())
     STATE._catalog = None
-    STATE._json = None
+    STATE._loaded = None
     if ctx.invoked_subcommand is None:
         sys.stdout.write(ctx.get_help() + "\n")
         raise typer.Exit(EXIT_OK)
@@ -645,7 +652,8 @@ def export(
             write: Callable[[Path], object] = partial(write_sqlite, cat.dataset, cases)
         else:
             data = export_bytes(cat.dataset, cases, fmt.value, excel=excel,
-                                complete=filters.is_empty(), rendered=STATE._json)
+                                complete=filters.is_empty(),
+                                rendered=_json_texts() if fmt is ExportFormat.json else None)
             if output is None:
                 with _pipe_guard():
                     sys.stdout.buffer.write(data)

@@ -2,9 +2,9 @@
 
 The cache keeps the parsed, validated dataset so that a command does not
 re-parse TOML. It is keyed on the content of every file loaded (SHA-256), the
-package version and the bytes of the package's own code: an edited file, an
-upgrade, a different ``--add`` set or an edited module in a development tree is
-a different key, so the cache is never stale. An entry is two files written to
+package version and the package's own modules (name, size, mtime): an edited
+file, an upgrade, a different ``--add`` set or an edited module in a
+development tree is a different key, so the cache is never stale. An entry is two files written to
 temporary names and renamed into place, so a concurrent writer or a crash leaves
 either the whole file or none; an entry that does not load (truncated, from
 another Python) is ignored and rebuilt.
@@ -77,13 +77,17 @@ def cache_dir() -> Path:
 
 
 def _code_digest() -> bytes:
-    """The bytes of the package's modules, hashed: what turns data into cached objects."""
+    """The name, size and modification time of each of the package's modules:
+    what turns data into cached objects. (Stat, not content: reading and hashing
+    the code took as long as hashing the data, and an edit or an upgrade always
+    changes a module's mtime.)"""
     h = hashlib.sha256()
     for directory in _CODE_DIRS:
-        for module in sorted(directory.glob("*.py")):
-            with contextlib.suppress(OSError):
-                h.update(module.name.encode())
-                h.update(module.read_bytes())
+        with contextlib.suppress(OSError):
+            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    h.update(f"{entry.name} {st.st_size} {st.st_mtime_ns}\n".encode())
     return h.digest()
 
 
@@ -101,12 +105,34 @@ def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
 def load_cached(paths: Sequence[Path]) -> Dataset:
     """The dataset from ``paths`` (first the base, then ``--add`` files), from the
     cache when every file is byte-for-byte what was cached."""
-    return load(paths)[0]
+    return load(paths).dataset
 
 
-def load(paths: Sequence[Path]) -> tuple[Dataset, dict[str, str] | None]:
-    """Like :func:`load_cached`, with every case's ``show --json`` text by id as
-    well (None when the cache is off), so that JSON lists need not render again."""
+class Loaded:
+    """A dataset from :func:`load`, and the way to its cached JSON texts."""
+
+    def __init__(self, dataset: Dataset, show_file: Path | None,
+                 texts: dict[str, str] | None = None) -> None:
+        self.dataset = dataset
+        self._show_file = show_file
+        self._texts = texts
+
+    def json_texts(self) -> dict[str, str] | None:
+        """Every case's ``show --json`` text by id, read from the cache on first
+        use (only JSON lists need it); None when the cache is off or unreadable."""
+        if self._texts is None and self._show_file is not None:
+            try:
+                _, texts = marshal.loads(self._show_file.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                texts = None
+            self._texts = texts if isinstance(texts, dict) else None
+            self._show_file = None
+        return self._texts
+
+
+def load(paths: Sequence[Path]) -> Loaded:
+    """Like :func:`load_cached`, keeping the way to every case's cached ``show
+    --json`` text, so that JSON lists need not render records again."""
     import pickle
 
     from kasegeru_cli.loader import load_blobs, read_bytes
@@ -114,22 +140,19 @@ def load(paths: Sequence[Path]) -> tuple[Dataset, dict[str, str] | None]:
 
     blobs = [(str(p), read_bytes(p)) for p in paths]
     if os.environ.get("KASEGERU_NO_CACHE"):
-        return load_blobs(blobs), None
+        return Loaded(load_blobs(blobs), None)
     key = cache_key(blobs)
     entry = cache_dir() / f"{key}.pickle"
     try:
-        with entry.open("rb") as fh:
-            dataset = pickle.load(fh)
-        with entry.with_suffix(".show").open("rb") as fh:
-            _, records = marshal.load(fh)
-        if isinstance(dataset, Dataset) and isinstance(records, dict):
-            return dataset, records
+        dataset = pickle.loads(entry.read_bytes())
+        if isinstance(dataset, Dataset):
+            return Loaded(dataset, entry.with_suffix(".show"))
     except Exception:  # missing, truncated, or written by an incompatible version
         pass
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
     index = show_index(dataset)
     _store(entry, dataset, index)
-    return dataset, index[1]
+    return Loaded(dataset, None, index[1])
 
 
 def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
@@ -139,8 +162,7 @@ def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
         return None
     try:
         blobs = [(str(p), p.read_bytes()) for p in paths]
-        with (cache_dir() / f"{cache_key(blobs)}.show").open("rb") as fh:
-            keys, records = marshal.load(fh)
+        keys, records = marshal.loads((cache_dir() / f"{cache_key(blobs)}.show").read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if not (isinstance(keys, dict) and isinstance(records, dict)):
