@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import marshal
 import os
 import pickle
 import threading
@@ -144,3 +146,26 @@ def test_changed_code_is_a_different_key(bundled: Path, tmp_path: Path,
     assert store.cache_key(blobs) != before
     os.utime(models, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # a new size alone
     assert store.cache_key(blobs) != before
+
+
+def test_search_keeps_its_folded_texts_and_answers_the_same(cli: Cli, cache: Path) -> None:
+    args = ("search", "コワーキング 東京", "--json")
+    cold = cli(*args, env={"KASEGERU_NO_CACHE": "1"}).stdout
+    assert '"id": "co-ba"' in cold
+    first = cli(*args).stdout  # folds every text, then keeps the folds
+    [fold] = cache.glob("*.fold")
+    second = cli(*args).stdout  # matches against the kept folds
+    assert cold == first == second
+    fold.write_bytes(b"garbage")  # a broken entry: fold again, same answer
+    assert cli(*args).stdout == cold
+    fold.write_bytes(marshal.dumps([["x"]]))  # the wrong shape: ignored
+    assert cli(*args).stdout == cold
+
+
+def test_json_lists_from_the_kept_texts_equal_rendering(cli: Cli, cache: Path) -> None:
+    cold = cli("list", "--json", "--type", "coworking", env={"KASEGERU_NO_CACHE": "1"})
+    cli("list")  # fills the cache
+    warm = cli("list", "--json", "--type", "coworking")
+    assert json.loads(cold.stdout) and cold.stdout == warm.stdout
+    assert cli("export", "--format", "json").stdout == \
+        cli("export", "--format", "json", env={"KASEGERU_NO_CACHE": "1"}).stdout

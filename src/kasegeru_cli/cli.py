@@ -152,7 +152,7 @@ def catalog() -> Catalog:
         except DatasetError as e:
             _report_problems(e)
             raise typer.Exit(EXIT_NOT_FOUND) from None
-        STATE._catalog = Catalog(STATE._loaded.dataset)
+        STATE._catalog = Catalog(STATE._loaded.dataset, folded=STATE._loaded.folded_texts)
     return STATE._catalog
 
 
@@ -495,10 +495,13 @@ def search(
     """
     names = _fields(fields)
     filters = _filters(types, prefecture, region, source, sector, flow, tag, year)
+    cat = catalog()
     try:
-        hits = catalog().search(query, filters)
+        hits = cat.search(query, filters)
     except QueryError as e:
         fail(str(e), EXIT_USAGE)
+    if STATE._loaded is not None:
+        STATE._loaded.keep_folded_texts(cat.folded_texts)
     if limit is not None:
         hits = hits[:limit]
     output_cases([h.case for h in hits], _format(fmt, as_json), names, lang, hits)

@@ -14,7 +14,10 @@ another Python) is ignored and rebuilt.
   every id and alias (folded as :meth:`Catalog.get` folds them) to its case id,
   as :mod:`marshal` data. :mod:`kasegeru_cli.fastpath` answers from it without
   importing typer or the models; it is made by the same code that prints the
-  answer on the ordinary path, so the two cannot differ.
+  answer on the ordinary path, so the two cannot differ. JSON lists join these
+  texts instead of rendering the records again.
+- ``KEY.fold``: the folded texts search matches against
+  (:meth:`Catalog.folded_texts`), written by the first search.
 
 This module imports nothing heavy at the top: the fast path uses it.
 
@@ -109,25 +112,42 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
 
 
 class Loaded:
-    """A dataset from :func:`load`, and the way to its cached JSON texts."""
+    """A dataset from :func:`load`, and the way to what the cache keeps beside it."""
 
-    def __init__(self, dataset: Dataset, show_file: Path | None,
+    def __init__(self, dataset: Dataset, entry: Path | None,
                  texts: dict[str, str] | None = None) -> None:
         self.dataset = dataset
-        self._show_file = show_file
+        self._entry = entry
         self._texts = texts
 
     def json_texts(self) -> dict[str, str] | None:
         """Every case's ``show --json`` text by id, read from the cache on first
         use (only JSON lists need it); None when the cache is off or unreadable."""
-        if self._texts is None and self._show_file is not None:
-            try:
-                _, texts = marshal.loads(self._show_file.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                texts = None
-            self._texts = texts if isinstance(texts, dict) else None
-            self._show_file = None
+        if self._texts is None and self._entry is not None:
+            texts = _read_marshal(self._entry.with_suffix(".show"))
+            if isinstance(texts, tuple) and len(texts) == 2 and isinstance(texts[1], dict):
+                self._texts = texts[1]
         return self._texts
+
+    def folded_texts(self) -> list[list[str]] | None:
+        """:meth:`Catalog.folded_texts`, if an earlier search kept them."""
+        if self._entry is None:
+            return None
+        folded = _read_marshal(self._entry.with_suffix(".fold"))
+        return folded if isinstance(folded, list) else None
+
+    def keep_folded_texts(self, folded: Callable[[], list[list[str]]]) -> None:
+        """Keep ``folded()`` in the cache for the next search, unless it is there."""
+        if self._entry is not None and not self._entry.with_suffix(".fold").exists():
+            data = folded()
+            _write(self._entry.with_suffix(".fold"), lambda fh: marshal.dump(data, fh))
+
+
+def _read_marshal(path: Path) -> object:
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
 
 
 def load(paths: Sequence[Path]) -> Loaded:
@@ -146,13 +166,13 @@ def load(paths: Sequence[Path]) -> Loaded:
     try:
         dataset = pickle.loads(entry.read_bytes())
         if isinstance(dataset, Dataset):
-            return Loaded(dataset, entry.with_suffix(".show"))
+            return Loaded(dataset, entry)
     except Exception:  # missing, truncated, or written by an incompatible version
         pass
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
     index = show_index(dataset)
     _store(entry, dataset, index)
-    return Loaded(dataset, None, index[1])
+    return Loaded(dataset, entry, index[1])
 
 
 def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
@@ -221,6 +241,6 @@ def _mtime(path: Path) -> float:
 def _prune(directory: Path) -> None:
     entries = sorted(directory.glob("*.pickle"), key=_mtime, reverse=True)
     for old in entries[_MAX_ENTRIES:]:
-        for path in (old, old.with_suffix(".show")):
+        for path in (old, old.with_suffix(".show"), old.with_suffix(".fold")):
             with contextlib.suppress(OSError):
                 path.unlink()
