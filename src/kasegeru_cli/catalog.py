@@ -241,8 +241,6 @@ class Catalog:
 
         Raises :class:`QueryError` for a filter value that names nothing.
         """
-        from kasegeru_cli import prefectures
-
         types = {self.resolve_type(t) for t in filters.types}
         prefs = {self.resolve_prefecture(p) for p in filters.prefectures}
         regions = {self.resolve_region(r) for r in filters.regions}
@@ -251,6 +249,11 @@ class Catalog:
         flows = {self.resolve_flow(f) for f in filters.flows}
         tags = {fold(t).strip() for t in filters.tags}
         years = set(filters.years)
+        region_of: dict[str, str] = {}
+        if regions:
+            from kasegeru_cli import prefectures
+
+            region_of = {p.name: p.region for p in prefectures.PREFECTURES}
 
         out = []
         for case in self.cases if cases is None else cases:
@@ -258,8 +261,7 @@ class Catalog:
                 continue
             if prefs and not prefs.intersection(case.prefectures()):
                 continue
-            if regions and not regions.intersection(
-                    prefectures.BY_NAME[p].region for p in case.prefectures()):
+            if regions and not regions.intersection(region_of[p] for p in case.prefectures()):
                 continue
             if sources and not sources.intersection(r.source for r in case.sources):
                 continue
@@ -267,8 +269,8 @@ class Catalog:
                 continue
             if flows and case.flow not in flows:
                 continue
-            case_tags = (*case.tags, *self._category_tags(case))
-            if tags and not tags.intersection(fold(t) for t in case_tags):
+            if tags and not tags.intersection(
+                    fold(t) for t in (*case.tags, *self._category_tags(case))):
                 continue
             if years and not years.intersection(case.years()):
                 continue
