@@ -169,3 +169,21 @@ def test_json_lists_from_the_kept_texts_equal_rendering(cli: Cli, cache: Path) -
     assert json.loads(cold.stdout) and cold.stdout == warm.stdout
     assert cli("export", "--format", "json").stdout == \
         cli("export", "--format", "json", env={"KASEGERU_NO_CACHE": "1"}).stdout
+
+
+def test_a_hit_does_not_parse_again(cache: Path, bundled: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "extra.toml"
+    extra.write_text(MINIMAL.split("[[cases]]")[0].replace("[types.coworking]", "[types.x]")
+                     .replace("[sources.mine]", "[sources.team]"), encoding="utf-8")
+    paths = [bundled, extra]
+    first = store.load_cached(paths)
+    # The key a hit computes (streamed) is the key the miss stored under (bytes).
+    assert store._streamed_key(paths) == store.cache_key(
+        [(str(p), p.read_bytes()) for p in paths])
+
+    def parse(*_: object) -> None:
+        raise AssertionError("parsed on a cache hit")
+
+    monkeypatch.setattr("kasegeru_cli.loader.load_blobs", parse)
+    assert store.load_cached(paths) == first

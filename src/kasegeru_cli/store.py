@@ -96,13 +96,38 @@ def _code_digest() -> bytes:
 
 def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
     """The entry name for these files' exact bytes, with this code and Python."""
+    return _key([(len(data), hashlib.sha256(data).digest()) for _, data in blobs])
+
+
+def _key(files: Sequence[tuple[int, bytes]]) -> str:
     h = hashlib.sha256()
     h.update(f"kasegeru {__version__} py{sys.version_info[0]}.{sys.version_info[1]}\n".encode())
     h.update(_code_digest())
-    for _, data in blobs:
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
+    for size, digest in files:
+        h.update(size.to_bytes(8, "big"))
+        h.update(digest)
     return h.hexdigest()[:32]
+
+
+def _streamed_key(paths: Sequence[Path]) -> str | None:
+    """:func:`cache_key` of the files as they are, hashed in chunks: a hit then never
+    holds a whole data file in memory. None when a file cannot be read (the loader
+    says why)."""
+    files = []
+    buffer = bytearray(1 << 18)
+    view = memoryview(buffer)
+    try:
+        for path in paths:
+            h = hashlib.sha256()  # hashlib.file_digest does this, from Python 3.11 on
+            size = 0
+            with path.open("rb", buffering=0) as fh:
+                while n := fh.readinto(buffer):
+                    h.update(view[:n])
+                    size += n
+            files.append((size, h.digest()))
+    except (OSError, ValueError):
+        return None
+    return _key(files)
 
 
 def load_cached(paths: Sequence[Path]) -> Dataset:
@@ -158,19 +183,22 @@ def load(paths: Sequence[Path]) -> Loaded:
     from kasegeru_cli.loader import load_blobs, read_bytes
     from kasegeru_cli.models import Dataset
 
-    blobs = [(str(p), read_bytes(p)) for p in paths]
     if os.environ.get("KASEGERU_NO_CACHE"):
-        return Loaded(load_blobs(blobs), None)
-    key = cache_key(blobs)
-    entry = cache_dir() / f"{key}.pickle"
-    try:
-        dataset = pickle.loads(entry.read_bytes())
-        if isinstance(dataset, Dataset):
-            return Loaded(dataset, entry)
-    except Exception:  # missing, truncated, or written by an incompatible version
-        pass
+        return Loaded(load_blobs([(str(p), read_bytes(p)) for p in paths]), None)
+    key = _streamed_key(paths)
+    if key is not None:
+        entry = cache_dir() / f"{key}.pickle"
+        try:
+            dataset = pickle.loads(entry.read_bytes())
+            if isinstance(dataset, Dataset):
+                return Loaded(dataset, entry)
+        except Exception:  # missing, truncated, or written by an incompatible version
+            pass
+    blobs = [(str(p), read_bytes(p)) for p in paths]
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
     index = show_index(dataset)
+    # Keyed on the bytes just parsed (the file may have changed since it was hashed).
+    entry = cache_dir() / f"{cache_key(blobs)}.pickle"
     _store(entry, dataset, index)
     return Loaded(dataset, entry, index[1])
 
@@ -180,9 +208,11 @@ def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
     (no cache yet, an unreadable file, the cache turned off)."""
     if os.environ.get("KASEGERU_NO_CACHE"):
         return None
+    key = _streamed_key(paths)
+    if key is None:
+        return None
     try:
-        blobs = [(str(p), p.read_bytes()) for p in paths]
-        keys, records = marshal.loads((cache_dir() / f"{cache_key(blobs)}.show").read_bytes())
+        keys, records = marshal.loads((cache_dir() / f"{key}.show").read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if not (isinstance(keys, dict) and isinstance(records, dict)):
