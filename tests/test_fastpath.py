@@ -131,4 +131,4 @@ def test_the_console_script_answers_without_importing_typer_or_the_models(
     imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
                 if line.startswith("import time:") and "|" in line}
     assert "kasegeru_cli.fastpath" in imported
-    assert not imported & {"typer", "rich", "click", "kasegeru_cli.models", "tomli"}
+    assert not imported & {"typer", "rich", "click", "kasegeru_cli.models", "tomli", "json"}

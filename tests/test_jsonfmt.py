@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasegeru_cli.formats.jsonfmt import render_json, render_json_array
+from kasegeru_cli.store import array_element, document_of
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     ["", "\n", "\r\n", "\t", "\x00", "\u2028", '"', "\\", "〜―", "😀", "ｺｰﾊﾞ", "co-ba渋谷"])
@@ -32,7 +33,9 @@ def test_same_text_as_json_dumps(value: Any) -> None:
 
 @given(st.lists(VALUES, max_size=5))
 def test_an_array_from_its_elements_texts_is_the_array_rendered(values: list[Any]) -> None:
-    assert render_json_array([render_json(v) for v in values]) == reference(values)
+    elements = [array_element(render_json(v)) for v in values]
+    assert render_json_array(elements) == reference(values)
+    assert [document_of(e) for e in elements] == [reference(v) for v in values]
 
 
 class Colour(str, Enum):

@@ -68,7 +68,7 @@ def answer(argv: Sequence[str]) -> int | None:
     query = show_json_query(argv)
     if query is None:
         return None
-    from kasegeru_cli.store import bundled_path, read_show_index
+    from kasegeru_cli.store import bundled_path, document_of, read_show_index
     from kasegeru_cli.text import id_key
 
     data = os.environ.get("KASEGERU_DATA")
@@ -84,7 +84,7 @@ def answer(argv: Sequence[str]) -> int | None:
     use_utf8()
     try:
         with pipe_guard():
-            sys.stdout.write(records[case_id])
+            sys.stdout.write(document_of(records[case_id]))
     except PipeClosed:
         pass
     return 0

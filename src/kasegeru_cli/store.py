@@ -47,7 +47,9 @@ _PACKAGE_DIR = Path(__file__).parent
 _CODE_DIRS = (_PACKAGE_DIR, _PACKAGE_DIR / "formats")
 
 ShowIndex = tuple[dict[str, str], dict[str, str]]
-"""(folded id or alias → case id, case id → ``show --json`` output)."""
+"""(folded id or alias → case id, case id → its JSON record as an element of a
+rendered array, :func:`array_element`: JSON
+lists join these as they are; ``show --json`` undoes the indent of one)."""
 
 
 def bundled_path() -> Path:
@@ -220,6 +222,18 @@ def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
     return keys, records
 
 
+def array_element(document: str) -> str:
+    """A ``render_json`` document as it stands inside a rendered array: every
+    line indented two more spaces, without the final newline. Exact, because a
+    JSON string never holds a raw newline."""
+    return document[:-1].replace("\n", "\n  ")
+
+
+def document_of(element: str) -> str:
+    """The ``render_json`` document of an :func:`array_element` (its inverse)."""
+    return element.replace("\n  ", "\n") + "\n"
+
+
 def show_index(dataset: Dataset) -> ShowIndex:
     """Every case's ``show --json`` output, and the lookup keys of :class:`Catalog`."""
     from kasegeru_cli.catalog import Catalog
@@ -228,7 +242,8 @@ def show_index(dataset: Dataset) -> ShowIndex:
 
     catalog = Catalog(dataset)
     keys = {k: case.id for k, case in catalog.keys().items()}
-    records = {case.id: render_json(pick(case, None)) for case in dataset.cases}
+    records = {case.id: array_element(render_json(pick(case, None)))
+               for case in dataset.cases}
     return keys, records
 
 

@@ -81,13 +81,13 @@ def _float(o: float) -> str:
     return float.__repr__(o)
 
 
-def render_json_array(documents: Sequence[str]) -> str:
-    """``render_json`` of a list, made from each element's own ``render_json``
-    text (as the cache keeps them): a JSON string never holds a raw newline, so
-    indenting every line by two spaces nests a document exactly."""
-    if not documents:
+def render_json_array(elements: Sequence[str]) -> str:
+    """``render_json`` of a list, joined from its elements' texts as they stand
+    inside it (:func:`kasegeru_cli.store.array_element`, as the cache keeps
+    them), without rendering anything again."""
+    if not elements:
         return "[]\n"
-    return "[\n  " + ",\n  ".join(d[:-1].replace("\n", "\n  ") for d in documents) + "\n]\n"
+    return "[\n  " + ",\n  ".join(elements) + "\n]\n"
 
 
 def render_jsonl(rows: Iterable[Any]) -> str:
