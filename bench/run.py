@@ -1,13 +1,13 @@
 """kasegeru performance benchmark: start-up, table, dataset load and scaling.
 
     python bench/run.py                  # full run, prints Markdown on stdout
-    python bench/run.py --quick          # a smoke run (about 1.5 min on 2 CPUs)
+    python bench/run.py --quick          # a smoke run (under a minute on 2 CPUs)
     python bench/run.py --runs 30 --sizes 1000,10000
 
-The full run took 12.5 min on a 2-CPU machine: start-up, load and 1,000 cases
-take about 2 min, 10,000 cases 2.5 min, and the six 100,000-case commands run
-once (one "round") take almost 8 min, because the CLI itself needs 30 s to
-160 s each at that size. ``--sizes 1000,10000`` runs in about 5 min.
+The full run takes about 8.5 min on a 2-CPU machine: start-up, load and 1,000
+cases about 1.5 min, 10,000 cases 2.5 min, and the six 100,000-case commands,
+run once (one "round"), about 4 min, because the CLI itself needs 6 s to 80 s
+each at that size. ``--sizes 1000,10000`` runs in about 4 min.
 
 Run it with the interpreter of the venv kasegeru is installed in: the CLI under
 test is ``Path(sys.executable).parent / "kasegeru"``, the baselines are
