@@ -157,7 +157,7 @@ def catalog() -> Catalog:
 
 
 def _json_texts() -> dict[str, str] | None:
-    """Every case's ``show --json`` text by id, when the dataset came from the cache."""
+    """Every case's cached JSON record by id (:func:`store.array_element`), or None."""
     return STATE._loaded.json_texts() if STATE._loaded is not None else None
 
 

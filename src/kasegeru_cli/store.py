@@ -4,15 +4,16 @@ The cache keeps the parsed, validated dataset so that a command does not
 re-parse TOML. It is keyed on the content of every file loaded (SHA-256), the
 package version and the package's own modules (name, size, mtime): an edited
 file, an upgrade, a different ``--add`` set or an edited module in a
-development tree is a different key, so the cache is never stale. An entry is two files written to
-temporary names and renamed into place, so a concurrent writer or a crash leaves
-either the whole file or none; an entry that does not load (truncated, from
-another Python) is ignored and rebuilt.
+development tree is a different key, so the cache is never stale. Each file of
+an entry is written to a temporary name and renamed into place, so a
+concurrent writer or a crash leaves either the whole file or none; a file that
+does not load (truncated, from another Python) is ignored and rebuilt.
 
 - ``KEY.pickle``: the :class:`~kasegeru_cli.models.Dataset`.
-- ``KEY.show``: what ``kasegeru show ID --json`` prints for every case, and
-  every id and alias (folded as :meth:`Catalog.get` folds them) to its case id,
-  as :mod:`marshal` data. :mod:`kasegeru_cli.fastpath` answers from it without
+- ``KEY.show``: every case's JSON record (what ``kasegeru show ID --json``
+  prints, kept as it stands inside a JSON array), and every id and alias
+  (folded as :meth:`Catalog.get` folds them) to its case id, as :mod:`marshal`
+  data. :mod:`kasegeru_cli.fastpath` answers from it without
   importing typer or the models; it is made by the same code that prints the
   answer on the ordinary path, so the two cannot differ. JSON lists join these
   texts instead of rendering the records again.
@@ -48,8 +49,8 @@ _CODE_DIRS = (_PACKAGE_DIR, _PACKAGE_DIR / "formats")
 
 ShowIndex = tuple[dict[str, str], dict[str, str]]
 """(folded id or alias → case id, case id → its JSON record as an element of a
-rendered array, :func:`array_element`: JSON
-lists join these as they are; ``show --json`` undoes the indent of one)."""
+rendered array, see :func:`array_element`): JSON lists join these as they are;
+``show --json`` undoes the indent of one."""
 
 
 def bundled_path() -> Path:
@@ -148,12 +149,12 @@ class Loaded:
         self._texts = texts
 
     def json_texts(self) -> dict[str, str] | None:
-        """Every case's ``show --json`` text by id, read from the cache on first
-        use (only JSON lists need it); None when the cache is off or unreadable."""
+        """Every case's JSON record by id, as an :func:`array_element`, read from
+        the cache on first use (only JSON lists need it); None when the cache is
+        off or unreadable."""
         if self._texts is None and self._entry is not None:
-            texts = _read_marshal(self._entry.with_suffix(".show"))
-            if isinstance(texts, tuple) and len(texts) == 2 and isinstance(texts[1], dict):
-                self._texts = texts[1]
+            index = _read_show_file(self._entry.with_suffix(".show"))
+            self._texts = index[1] if index is not None else None
         return self._texts
 
     def folded_texts(self) -> list[list[str]] | None:
@@ -175,6 +176,14 @@ def _read_marshal(path: Path) -> object:
         return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
+
+
+def _read_show_file(path: Path) -> ShowIndex | None:
+    index = _read_marshal(path)
+    if (isinstance(index, tuple) and len(index) == 2
+            and isinstance(index[0], dict) and isinstance(index[1], dict)):
+        return index
+    return None
 
 
 def load(paths: Sequence[Path]) -> Loaded:
@@ -211,15 +220,7 @@ def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
     if os.environ.get("KASEGERU_NO_CACHE"):
         return None
     key = _streamed_key(paths)
-    if key is None:
-        return None
-    try:
-        keys, records = marshal.loads((cache_dir() / f"{key}.show").read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if not (isinstance(keys, dict) and isinstance(records, dict)):
-        return None
-    return keys, records
+    return _read_show_file(cache_dir() / f"{key}.show") if key is not None else None
 
 
 def array_element(document: str) -> str:
