@@ -22,8 +22,8 @@ import typer
 from kasegeru_cli import __version__
 from kasegeru_cli.catalog import SORT_KEYS, STATS_KEYS, Catalog, Filters, Hit, QueryError
 from kasegeru_cli.formats import ExportFormat, Format
-from kasegeru_cli.loader import DatasetError
 from kasegeru_cli.models import Case
+from kasegeru_cli.problems import DatasetError
 from kasegeru_cli.records import DERIVED, FIELDS, LIST_FIELDS
 from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 

@@ -191,12 +191,9 @@ def load(paths: Sequence[Path]) -> Loaded:
     --json`` text, so that JSON lists need not render records again."""
     import pickle
 
-    from kasegeru_cli.loader import load_blobs, read_bytes
     from kasegeru_cli.models import Dataset
 
-    if os.environ.get("KASEGERU_NO_CACHE"):
-        return Loaded(load_blobs([(str(p), read_bytes(p)) for p in paths]), None)
-    key = _streamed_key(paths)
+    key = None if os.environ.get("KASEGERU_NO_CACHE") else _streamed_key(paths)
     if key is not None:
         entry = cache_dir() / f"{key}.pickle"
         try:
@@ -205,7 +202,11 @@ def load(paths: Sequence[Path]) -> Loaded:
                 return Loaded(dataset, entry)
         except Exception:  # missing, truncated, or written by an incompatible version
             pass
+    from kasegeru_cli.loader import load_blobs, read_bytes  # only on a miss
+
     blobs = [(str(p), read_bytes(p)) for p in paths]
+    if os.environ.get("KASEGERU_NO_CACHE"):
+        return Loaded(load_blobs(blobs), None)
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
     index = show_index(dataset)
     # Keyed on the bytes just parsed (the file may have changed since it was hashed).
