@@ -307,12 +307,11 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
         default = LIST_FIELDS if hits is None else ("id", "name")
         emit_rich(list_table(cases, fields or default, lang.value, hits))
         return
-    texts = _json_texts() if fmt is Format.json and fields is None and hits is None else None
-    if texts is not None:
-        from kasegeru_cli.formats.jsonfmt import render_json_array
+    if fmt is Format.json and fields is None and hits is None:
+        from kasegeru_cli.records import records_json
 
-        # The cached text of each record: the same bytes, without rendering again.
-        emit(render_json_array([texts[c.id] for c in cases]))
+        # Full records: the same bytes as export --format json, from the cache's texts.
+        emit(records_json(cases, _json_texts()))
         return
     if fmt in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl

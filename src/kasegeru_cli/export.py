@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kasegeru_cli.models import Case, Dataset
-from kasegeru_cli.records import FIELDS, case_to_dict
+from kasegeru_cli.records import FIELDS, case_to_dict, records_json
 
 
 class ExportError(ValueError):
@@ -32,14 +32,8 @@ def export_bytes(dataset: Dataset, cases: Sequence[Case], fmt: str, *, excel: bo
     when given, is every case's JSON text by id (from the cache), used as is."""
     if excel and fmt not in ("csv", "tsv"):
         raise ExportError("--excel applies to --format csv or tsv")
-    if fmt == "json" and rendered is not None:
-        from kasegeru_cli.formats.jsonfmt import render_json_array
-
-        text = render_json_array([rendered[c.id] for c in cases])
-    elif fmt == "json":
-        from kasegeru_cli.formats.jsonfmt import render_json
-
-        text = render_json([case_to_dict(c) for c in cases])
+    if fmt == "json":
+        text = records_json(cases, rendered)
     elif fmt == "jsonl":
         from kasegeru_cli.formats.jsonfmt import render_jsonl
 

@@ -6,6 +6,7 @@ present (``null``, ``[]`` or ``false`` when empty), so scripts can rely on keys.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -42,6 +43,18 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         else:
             out[name] = value
     return out
+
+
+def records_json(cases: Sequence[Case], cached: Mapping[str, str] | None = None) -> str:
+    """The JSON array of the full records of ``cases``: joined from ``cached``
+    (each case's record as the cache keeps it, by id) when given, else rendered."""
+    if cached is not None:
+        from kasegeru_cli.formats.jsonfmt import render_json_array
+
+        return render_json_array([cached[c.id] for c in cases])
+    from kasegeru_cli.formats.jsonfmt import render_json
+
+    return render_json([case_to_dict(c) for c in cases])
 
 
 def case_value(case: Case, name: str) -> Any:
