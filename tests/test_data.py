@@ -113,7 +113,7 @@ def test_types_are_marked_report_or_editorial(cases: tuple[Case, ...]) -> None:
     for c in cases:
         sources = {r.source for r in c.sources}
         if c.types:
-            assert c.types_basis in ("report", "editorial"), c.id
+            assert c.types_basis in ("named", "group", "editorial"), c.id
             assert c.types_note, c.id
         # 002 and 004 give no types: anything there is our judgement.
         if sources <= {"intercity-projects", "chiho-sosei-2"} and c.types:
@@ -125,7 +125,7 @@ def test_report_placements(data: Dataset) -> None:
     assert set(by_id["co-ba"].types) == {"coworking", "network"}
     assert by_id["visasq"].types == ("knowledge-platform",)
     assert by_id["osaka-city-innovation-district"].types == ("innovation-district",)
-    placed = Counter(t for c in data.cases if c.types_basis == "report" for t in c.types)
+    placed = Counter(t for c in data.cases if c.types_basis in ("named", "group") for t in c.types)
     assert placed["regional-resource"] == 7  # 参考資料2
     assert placed["innovation-district"] == 2  # 渋谷区, 大阪市
     for t in data.types.values():

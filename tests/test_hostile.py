@@ -158,30 +158,50 @@ def datasets(draw: st.DrawFn) -> object:
         if draw(st.booleans()):
             pairs[a].add(b)
             pairs[b].add(a)
+    from kasegeru_cli.models import ACTOR_KINDS, TYPES_BASES, Topic
+    from kasegeru_cli.prefectures import REGIONS
+
+    topic = Topic("topic-a", draw(SAFE_TEXT), draw(SAFE_TEXT), draw(SAFE_TEXT),
+                  variants=tuple(draw(st.lists(SAFE_TEXT, max_size=3))))
     cases = []
     for i, cid in enumerate(ids):
         typed = draw(st.booleans())
+        summary = draw(SAFE_TEXT)
+        events = tuple(Event(draw(DATES), draw(SAFE_TEXT), fiscal=draw(st.booleans()),
+                             planned=draw(st.booleans()))
+                       for _ in range(draw(st.integers(0, 2))))
+        # Editorial fields quote their own record: a phrase of the summary, an event's date.
+        topical = draw(st.booleans())
+        start = events[0] if events and draw(st.booleans()) else None
         cases.append(Case(
-            id=cid, name=draw(SAFE_TEXT), name_en=draw(SAFE_TEXT), summary=draw(SAFE_TEXT),
+            id=cid, name=draw(SAFE_TEXT), name_en=draw(SAFE_TEXT), summary=summary,
             summary_en=draw(SAFE_TEXT),
+            topics=("topic-a",) if topical else (),
+            topic_evidence={"topic-a": summary} if topical else {},
+            started=start.date if start else None,
+            started_fiscal=start.fiscal if start else False,
+            started_evidence=start.event if start else None,
             aliases=tuple(f"{cid}-alias-{k}" for k in range(draw(st.integers(0, 2)))),
             types=("coworking",) if typed or i == 0 else (),
-            types_basis="report" if typed or i == 0 else None,
+            types_basis=draw(st.sampled_from(TYPES_BASES)) if typed or i == 0 else None,
             types_note=draw(_optional(SAFE_TEXT)),
             tags=tuple(draw(st.lists(SAFE_TEXT, max_size=3, unique=True))),
             points=tuple(draw(st.lists(SAFE_TEXT, max_size=3))),
             challenges=tuple(draw(st.lists(SAFE_TEXT, max_size=2))),
             related=tuple(sorted(pairs[cid])),
-            actors=tuple(Actor(draw(SAFE_TEXT), draw(_optional(SAFE_TEXT)))
+            actors=tuple(Actor(draw(SAFE_TEXT), draw(_optional(SAFE_TEXT)),
+                               kind=draw(_optional(st.sampled_from(ACTOR_KINDS))),
+                               lead=draw(st.booleans()))
                          for _ in range(draw(st.integers(0, 2)))),
-            locations=tuple(Location(
-                role=draw(st.sampled_from(LOCATION_ROLES)),
-                prefecture=draw(st.sampled_from(PREFECTURES)).name,
-                area=draw(_optional(SAFE_TEXT)))
+            locations=tuple(draw(st.one_of(
+                st.builds(Location, role=st.sampled_from(LOCATION_ROLES),
+                          prefecture=st.sampled_from([p.name for p in PREFECTURES]),
+                          area=_optional(SAFE_TEXT), planned=st.booleans()),
+                st.builds(Location, role=st.sampled_from(LOCATION_ROLES), area=SAFE_TEXT,
+                          regions=st.lists(st.sampled_from([r.slug for r in REGIONS]),
+                                           min_size=1, max_size=2, unique=True).map(tuple))))
                 for _ in range(draw(st.integers(0, 2)))),
-            timeline=tuple(Event(draw(DATES), draw(SAFE_TEXT), fiscal=draw(st.booleans()),
-                                 planned=draw(st.booleans()))
-                           for _ in range(draw(st.integers(0, 2)))),
+            timeline=events,
             figures=tuple(Figure(draw(SAFE_TEXT), draw(NUMBERS),
                                  unit=draw(_optional(SAFE_TEXT)),
                                  as_of=draw(_optional(DATES)),
@@ -189,7 +209,8 @@ def datasets(draw: st.DrawFn) -> object:
                           for _ in range(draw(st.integers(0, 2)))),
             sources=(SourceRef("src", draw(SAFE_TEXT), draw(_optional(SAFE_TEXT))),),
         ))
-    return Dataset(types={"coworking": ctype}, sources={"src": source}, cases=tuple(cases))
+    return Dataset(types={"coworking": ctype}, topics={"topic-a": topic},
+                   sources={"src": source}, cases=tuple(cases))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -53,7 +53,7 @@ RULES = [
     ('types = ["coworking"]', 'types = ["cowork"]', 'types = ["cowork"]',
      "case alpha: field types: unknown type 'cowork' (did you mean 'coworking'?)"),
     ('types_basis = "editorial"', 'types_basis = "mine"', 'types_basis = "mine"',
-     "field types_basis: 'mine' must be \"report\" or \"editorial\""),
+     "field types_basis: 'mine' must be \"named\" or \"group\" or \"editorial\""),
     ('source = "mine"\nsection = "第1章"', 'source = "mien"\nsection = "第1章"',
      'source = "mien"', "field sources[1].source: unknown source 'mien' (did you mean 'mine'?)"),
     ('name_en = "Alpha"', 'name_en = "Alpha"\nnmae = "x"', 'nmae = "x"',

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from kasegeru_cli.models import (
+    ACTOR_KINDS,
     FLOWS,
     LOCATION_ROLES,
+    TYPES_BASES,
     Actor,
     Case,
     CaseType,
@@ -25,12 +27,17 @@ from kasegeru_cli.models import (
     Location,
     Source,
     SourceRef,
+    Topic,
 )
 from kasegeru_cli.problems import DatasetError as DatasetError  # raised here; re-exported
 from kasegeru_cli.problems import Problem as Problem
 from kasegeru_cli.text import id_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Version 2 added topics, started, actor kinds and leads, location regions and
+split ``types_basis = "report"`` into ``named`` and ``group``. Version 1 files
+still load: their ``"report"`` is read as ``"group"``, the weaker claim."""
+SUPPORTED_VERSIONS = (1, 2)
 
 
 # --------------------------------------------------------------------------- reading
@@ -218,6 +225,17 @@ def _is_str_list(v: Any) -> str | None:
     return None
 
 
+def _is_str_table(v: Any) -> str | None:
+    if not isinstance(v, dict):
+        return f"must be a table of strings ({{ slug = \"phrase\" }}), not {_tname(v)}"
+    for k, item in v.items():
+        if not isinstance(item, str):
+            return f"{k!r} must be a string, not {_tname(item)}"
+        if not item.strip():
+            return f"{k!r} is empty"
+    return None
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -252,14 +270,17 @@ class Field:
     required: bool = False
 
 
-ACTOR = {"name": Field(_is_str, True), "role": Field(_is_str)}
+ACTOR = {"name": Field(_is_str, True), "role": Field(_is_str), "kind": Field(_is_str),
+         "lead": Field(_is_bool), "kind_evidence": Field(_is_str)}
 LOCATION = {
     "prefecture": Field(_is_str), "municipality": Field(_is_str), "area": Field(_is_str),
     "country": Field(_is_str), "role": Field(_is_str, True), "note": Field(_is_str),
+    "regions": Field(_is_str_list), "planned": Field(_is_bool),
 }
 EVENT = {
     "date": Field(date_problem, True), "event": Field(_is_str, True),
     "fiscal": Field(_is_bool), "planned": Field(_is_bool), "until": Field(date_problem),
+    "source": Field(_is_str),
 }
 FIGURE = {
     "label": Field(_is_str, True), "value": Field(_is_number, True), "unit": Field(_is_str),
@@ -283,7 +304,9 @@ CASE = {
     "types_basis": Field(_is_str), "types_note": Field(_is_str), "category": Field(_is_str),
     "flow": Field(_is_str), "sector": Field(_is_str), "tags": Field(_is_str_list),
     "points": Field(_is_str_list), "challenges": Field(_is_str_list),
-    "related": Field(_is_str_list),
+    "related": Field(_is_str_list), "topics": Field(_is_str_list),
+    "topic_evidence": Field(_is_str_table), "started": Field(date_problem),
+    "started_fiscal": Field(_is_bool), "started_evidence": Field(_is_str),
 }
 CASE_KEYS = [*CASE, *SUBTABLES]
 TYPE = {
@@ -291,13 +314,17 @@ TYPE = {
     "definition": Field(_is_str, True), "defined_in": Field(_is_str, True),
     "examples": Field(_is_str_list),
 }
+TOPIC = {
+    "name": Field(_is_str, True), "name_en": Field(_is_str, True),
+    "criterion": Field(_is_str, True), "variants": Field(_is_str_list),
+}
 SOURCE = {
     "file": Field(_is_str, True), "title": Field(_is_str, True), "title_en": Field(_is_str, True),
     "publisher": Field(_is_str), "date": Field(date_problem, True),
     "date_note": Field(_is_str), "sections": Field(_is_str_list),
     "expected_cases": Field(_is_int),
 }
-TOP = ("schema_version", "types", "sources", "cases")
+TOP = ("schema_version", "types", "topics", "sources", "cases")
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -438,6 +465,16 @@ def _check_location(loc: Mapping[str, Any], report: Callable[[str, str | None], 
     if not any(loc.get(k) for k in ("prefecture", "municipality", "area", "country")):
         report("names no place: give a prefecture, municipality, area or country", None)
         ok = False
+    regions = loc.get("regions", ())
+    for slug in regions:
+        if slug not in prefectures.REGION_BY_SLUG:
+            report(f"{slug!r} is not a region{_suggest(slug, prefectures.REGION_BY_SLUG)}: use "
+                   f"one of {', '.join(prefectures.REGION_BY_SLUG)}", "regions")
+            ok = False
+    if regions and pref is not None:
+        report("is only for a place printed as an area with no prefecture (the prefecture "
+               "gives the region)", "regions")
+        ok = False
     return ok
 
 
@@ -448,11 +485,15 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
         report(f"{c['id']!r} is not a valid id: lowercase ASCII letters, digits and single "
                "hyphens (co-ba, lodge-yahoo)", "id")
         ok = False
+    bases = " or ".join(f'"{b}"' for b in TYPES_BASES)
     if c.get("types") and c.get("types_basis") is None:
-        report("is required when types is not empty: \"report\" or \"editorial\"", "types_basis")
+        report(f"is required when types is not empty: {bases}", "types_basis")
         ok = False
-    if c.get("types_basis") not in (None, "report", "editorial"):
-        report(f"{c['types_basis']!r} must be \"report\" or \"editorial\"", "types_basis")
+    if c.get("types_basis") not in (None, *TYPES_BASES):
+        hint = (' ("report" was split in schema_version 2: "named" where the report names '
+                'this case, "group" where it places its section)'
+                if c.get("types_basis") == "report" else "")
+        report(f"{c['types_basis']!r} must be {bases}{hint}", "types_basis")
         ok = False
     if c.get("flow") is not None and c["flow"] not in FLOWS:
         report(f"{c['flow']!r} is not a flow: use one of {', '.join(FLOWS)}", "flow")
@@ -460,13 +501,96 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
     if c.get("sector") not in (None, "public", "private"):
         report(f"{c['sector']!r} must be \"public\" or \"private\"", "sector")
         ok = False
-    for key in ("aliases", "types", "tags", "related"):
+    ok &= _check_editorial(c, values, report)
+    for key in ("aliases", "types", "tags", "related", "topics"):
         seen: set[str] = set()
         for item in c.get(key, ()):
             if item in seen:
                 report(f"{item!r} is listed twice", key)
                 ok = False
             seen.add(item)
+    return ok
+
+
+def record_text(c: Mapping[str, Any], values: Mapping[str, Any]) -> str:
+    """Everything a case's record prints, folded with NFKC: where evidence phrases are sought."""
+    import unicodedata
+
+    parts: list[str] = [str(c.get(k) or "") for k in ("name", "summary", "category")]
+    for k in ("points", "challenges", "tags", "aliases"):
+        parts.extend(c.get(k) or ())
+    for a in values.get("actors", ()):
+        parts += [a.name, a.role or ""]
+    for loc in values.get("locations", ()):
+        parts += [loc.municipality or "", loc.area or "", loc.note or ""]
+    for e in values.get("timeline", ()):
+        parts.append(e.event)
+    for f in values.get("figures", ()):
+        parts += [f.label, f.note or ""]
+    return unicodedata.normalize("NFKC", "\n".join(parts))
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", phrase) in text
+
+
+def _check_editorial(c: Mapping[str, Any], values: Mapping[str, Any],
+                     report: Callable[[str, str | None], None]) -> bool:
+    """The editorial fields each quote a phrase of their own record (docs/DATA.md)."""
+    ok = True
+    topics = c.get("topics", ())
+    evidence: Mapping[str, str] = c.get("topic_evidence", {})
+    text: str | None = None
+
+    def found(phrase: str) -> bool:
+        nonlocal text
+        if text is None:
+            text = record_text(c, values)
+        return _has_phrase(text, phrase)
+
+    for slug in topics:
+        if slug not in evidence:
+            report(f"topic {slug!r} has no phrase in topic_evidence", "topic_evidence")
+            ok = False
+    for slug, phrase in evidence.items():
+        if slug not in topics:
+            report(f"{slug!r} is not one of this case's topics", "topic_evidence")
+            ok = False
+        elif not found(phrase):
+            report(f"the phrase for {slug!r} ({phrase!r}) is not in the record's text",
+                   "topic_evidence")
+            ok = False
+    started = c.get("started")
+    if started is None:
+        for key in ("started_fiscal", "started_evidence"):
+            if key in c:
+                report("is only allowed with started", key)
+                ok = False
+    else:
+        fiscal = c.get("started_fiscal", False)
+        if not any(e.date == started and e.fiscal == fiscal for e in values.get("timeline", ())):
+            report(f"{started!r}{' (fiscal)' if fiscal else ''} is not the date of any event in "
+                   "the timeline", "started")
+            ok = False
+        start_phrase = c.get("started_evidence")
+        if start_phrase is None:
+            report("is required with started: the phrase that names the start",
+                   "started_evidence")
+            ok = False
+        elif not found(start_phrase):
+            report(f"{start_phrase!r} is not in the record's text", "started_evidence")
+            ok = False
+    for a in values.get("actors", ()):
+        if a.kind is not None and a.kind not in ACTOR_KINDS:
+            report(f"actor {a.name!r}: {a.kind!r} is not a kind{_suggest(a.kind, ACTOR_KINDS)}; "
+                   f"use one of {', '.join(ACTOR_KINDS)}", "actors")
+            ok = False
+        if a.kind_evidence is not None and not found(a.kind_evidence):
+            report(f"actor {a.name!r}: kind_evidence {a.kind_evidence!r} is not in the record's "
+                   "text", "actors")
+            ok = False
     return ok
 
 
@@ -507,6 +631,7 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
     # links look broken.
     raw_related: dict[str, tuple[str, ...]] = {}
     types: dict[str, CaseType] = {}
+    topics: dict[str, Topic] = {}
     sources: dict[str, Source] = {}
     cases: list[tuple[_File, int, Case]] = []
     origin: dict[str, str] = {}  # "types.x" / "sources.x" -> file that defined it
@@ -519,11 +644,14 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
                         line=f.lines.table(key) or f.lines._key_line(0, len(f.lines.lines), key),
                         field=key)
         version = doc.get("schema_version")
-        if version is not None and version != SCHEMA_VERSION:
+        if version is not None and version not in SUPPORTED_VERSIONS:
             chk.add(f, f"schema_version {version!r} is not supported (this kasegeru reads "
-                    f"{SCHEMA_VERSION})", field="schema_version")
+                    f"{' and '.join(map(str, SUPPORTED_VERSIONS))})", field="schema_version")
+        if version == 1:
+            _upgrade_v1(doc)
         tables: tuple[tuple[str, Mapping[str, Field], Callable[..., Any], dict[str, Any]], ...] = (
             ("types", TYPE, lambda k, **v: CaseType(slug=k, **v), types),
+            ("topics", TOPIC, lambda k, **v: Topic(slug=k, **v), topics),
             ("sources", SOURCE, lambda k, **v: Source(id=k, **v), sources))
         for kind, spec, build, target in tables:
             if kind not in doc:
@@ -550,17 +678,27 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
             if case is not None:
                 cases.append((f, i, case))
 
-    _check_references(chk, types, sources, cases, raw_related)
+    _check_references(chk, types, topics, sources, cases, raw_related)
     if chk.problems:
         # In file order, then line order: the way an editor walks the file.
         order = {name: i for i, (name, _, _) in enumerate(files)}
         raise DatasetError(sorted(chk.problems, key=lambda p: (
             order.get(p.file, len(order)), p.line if p.line is not None else 0)))
-    return Dataset(types=types, sources=sources, cases=tuple(c for _, _, c in cases))
+    return Dataset(types=types, topics=topics, sources=sources,
+                   cases=tuple(c for _, _, c in cases), schema_version=SCHEMA_VERSION)
+
+
+def _upgrade_v1(doc: dict[str, Any]) -> None:
+    """A version 1 file's ``types_basis = "report"`` is read as ``"group"``."""
+    cases = doc.get("cases")
+    if isinstance(cases, list):
+        for raw in cases:
+            if isinstance(raw, dict) and raw.get("types_basis") == "report":
+                raw["types_basis"] = "group"
 
 
 def _check_references(chk: _Checker, types: Mapping[str, CaseType],
-                      sources: Mapping[str, Source],
+                      topics: Mapping[str, Topic], sources: Mapping[str, Source],
                       cases: Sequence[tuple[_File, int, Case]],
                       raw_related: Mapping[str, tuple[str, ...]]) -> None:
     by_id: dict[str, tuple[_File, Case]] = {}
@@ -593,10 +731,17 @@ def _check_references(chk: _Checker, types: Mapping[str, CaseType],
         for slug in case.types:
             if slug not in types:
                 report(f, i, case, f"unknown type {slug!r}{_suggest(slug, types)}", "types")
+        for slug in case.topics:
+            if slug not in topics:
+                report(f, i, case, f"unknown topic {slug!r}{_suggest(slug, topics)}", "topics")
         for j, ref in enumerate(case.sources):
             if ref.source not in sources:
                 report(f, i, case, f"unknown source {ref.source!r}{_suggest(ref.source, sources)}",
                        "sources", j, "source")
+        for j, ev in enumerate(case.timeline):
+            if ev.source is not None and ev.source not in sources:
+                report(f, i, case, f"unknown source {ev.source!r}{_suggest(ev.source, sources)}",
+                       "timeline", j, "source")
         for rel in case.related:
             if rel == case.id:
                 report(f, i, case, "a case cannot be related to itself", "related")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-TypesBasis = Literal["report", "editorial"]
+TypesBasis = Literal["named", "group", "editorial"]
 Sector = Literal["public", "private"]
 LocationRole = Literal["main", "partner", "site", "scope"]
 
@@ -23,6 +23,10 @@ TYPE_SLUGS = ("coworking", "regional-resource", "network", "knowledge-platform",
               "innovation-district")
 FLOWS = ("大都市圏×大都市圏", "大都市圏×地方都市等", "地方都市等×大都市圏", "地方都市等×地方都市等")
 LOCATION_ROLES: tuple[LocationRole, ...] = ("main", "partner", "site", "scope")
+TYPES_BASES = ("named", "group", "editorial")
+ACTOR_KINDS = ("company", "university", "national-government", "prefecture", "municipality",
+               "public-body", "association", "financial", "individual", "other")
+"""Who an actor is (editorial, docs/DATA.md "Actors: kind and lead")."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,12 @@ class Actor:
     """As printed, e.g. ``（株）ツクルバ``."""
     role: str | None = None
     """As printed or a short Japanese role: ``運営``, ``設置``, ``連携先``."""
+    kind: str | None = None
+    """Editorial: one of :data:`ACTOR_KINDS` (``company``, ``university`` …)."""
+    lead: bool = False
+    """Editorial: the actor runs, set up or carries out the case (運営, 設置, 実施 …)."""
+    kind_evidence: str | None = None
+    """Where the name does not show the kind: the phrase of the record that does."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,10 @@ class Location:
     country: str | None = None
     """Only for places outside Japan."""
     note: str | None = None
+    regions: tuple[str, ...] = ()
+    """Editorial: for a place printed only as an area (``九州地方``), the regions it names."""
+    planned: bool = False
+    """A place where the scheme is only planned or being considered."""
 
     def label(self) -> str:
         """``東京都渋谷区（渋谷ヒカリエ内）`` — the place as one readable string."""
@@ -73,6 +87,9 @@ class Event:
     """予定・見込み・目標: not (yet) done."""
     until: str | None = None
     """End of a span, same format as ``date``."""
+    source: str | None = None
+    """A ``[sources]`` id, for an event printed in another document than the ones
+    the record cites (a talk at the committee, in the 2019 report's 検討経緯)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +144,15 @@ class Case:
     points: tuple[str, ...] = ()
     challenges: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    """Editorial: slugs of ``[topics]`` whose criterion the case's text meets."""
+    topic_evidence: dict[str, str] = field(default_factory=dict)
+    """Editorial: for each topic, the phrase of the record that meets its criterion."""
+    started: str | None = None
+    """Editorial: the date printed for the case's own founding, opening or launch."""
+    started_fiscal: bool = False
+    started_evidence: str | None = None
+    """The phrase of the record that names the start."""
     actors: tuple[Actor, ...] = ()
     locations: tuple[Location, ...] = ()
     timeline: tuple[Event, ...] = ()
@@ -146,9 +172,20 @@ class Case:
         found.update(int(f.as_of[:4]) for f in self.figures if f.as_of)
         return frozenset(found)
 
-    def prefectures(self) -> tuple[str, ...]:
-        """The prefectures of the case's places, in order, without repeats."""
-        return tuple(dict.fromkeys(loc.prefecture for loc in self.locations if loc.prefecture))
+    def prefectures(self, anywhere: bool = False) -> tuple[str, ...]:
+        """The prefectures where the case is (:meth:`home`), in order, without
+        repeats; with ``anywhere``, of all its places (partners, scope, plans too)."""
+        places = self.locations if anywhere else self.home()
+        return tuple(dict.fromkeys(loc.prefecture for loc in places if loc.prefecture))
+
+    def home(self) -> tuple[Location, ...]:
+        """Where the case is (docs/DATA.md "Where it is"): its ``main`` places, and
+        for a network of hubs its ``site``s too; never a planned place."""
+        roles = ("main", "site") if "network" in self.types else ("main",)
+        return tuple(loc for loc in self.locations if loc.role in roles and not loc.planned)
+
+    def year_started(self) -> int | None:
+        return int(self.started[:4]) if self.started else None
 
 
 @dataclass(frozen=True)
@@ -163,6 +200,19 @@ class CaseType:
     defined_in: str
     examples: tuple[str, ...] = ()
     """Case ids the report itself names as examples of the type."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the controlled vocabulary (editorial; ``[topics.<slug>]``)."""
+
+    slug: str
+    name: str
+    name_en: str
+    criterion: str
+    """When a case gets the topic."""
+    variants: tuple[str, ...] = ()
+    """Spellings and near-synonyms people type, Japanese and English."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +236,7 @@ class Dataset:
     """Everything loaded from one or more case files."""
 
     types: dict[str, CaseType] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     cases: tuple[Case, ...] = ()
-    schema_version: int = 1
+    schema_version: int = 2

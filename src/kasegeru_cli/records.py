@@ -6,7 +6,7 @@ present (``null``, ``[]`` or ``false`` when empty), so scripts can rely on keys.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -28,7 +28,11 @@ _NAMES: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls))
 
 
 def _plain(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in _NAMES[type(obj)]}
+    out = {name: getattr(obj, name) for name in _NAMES[type(obj)]}
+    for name, value in out.items():
+        if type(value) is tuple:
+            out[name] = list(value)
+    return out
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
@@ -40,6 +44,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
             out[name] = [_plain(v) for v in value]
         elif isinstance(value, tuple):
             out[name] = list(value)
+        elif isinstance(value, dict):
+            out[name] = dict(value)
         else:
             out[name] = value
     return out
@@ -66,6 +72,8 @@ def case_value(case: Case, name: str) -> Any:
     value = getattr(case, name)
     if name in _SUB:
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return dict(value)
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -79,9 +87,13 @@ def pick(case: Case, names: tuple[str, ...] | None) -> dict[str, Any]:
 def flat_value(case: Case, name: str) -> str:
     """A field as one readable string, for CSV cells and table columns."""
     if name == "actors":
-        return "; ".join(a.name + (f"（{a.role}）" if a.role else "") for a in case.actors)
+        return "; ".join(a.name + (f"（{a.role}）" if a.role else "") + _actor_marks(a)
+                         for a in case.actors)
     if name == "locations":
-        return "; ".join(f"{loc.label()} [{loc.role}]" for loc in case.locations)
+        return "; ".join(f"{loc.label()} [{loc.role}{', planned' if loc.planned else ''}]"
+                         for loc in case.locations)
+    if name == "topic_evidence":
+        return "; ".join(f"{k}: {v}" for k, v in case.topic_evidence.items())
     if name == "timeline":
         return "; ".join(_event_text(e) for e in case.timeline)
     if name == "figures":
@@ -99,6 +111,11 @@ def flat_value(case: Case, name: str) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def _actor_marks(a: Actor) -> str:
+    marks = [m for m in (a.kind, "lead" if a.lead else None) if m]
+    return f" [{', '.join(marks)}]" if marks else ""
 
 
 def date_text(date: str, fiscal: bool = False, planned: bool = False,
@@ -146,3 +163,35 @@ def figure_text(f: Figure) -> str:
     if f.note:
         extra.append(f.note)
     return f"{f.label} {amount}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def search_texts(case: Case) -> Iterator[tuple[str, str]]:
+    """Every searchable (field, text) of a case, in both languages: what
+    ``kasegeru search`` and the SQLite export's full-text index both cover."""
+    yield "id", case.id
+    yield "name", case.name
+    yield "name_en", case.name_en
+    for a in case.aliases:
+        yield "aliases", a
+    for t in case.tags:
+        yield "tags", t
+    for t in case.types:
+        yield "types", t
+    if case.category:
+        yield "category", case.category
+    yield "summary", case.summary
+    yield "summary_en", case.summary_en
+    for p in case.points:
+        yield "points", p
+    for c in case.challenges:
+        yield "challenges", c
+    for actor in case.actors:
+        yield "actors", actor.name if not actor.role else f"{actor.name}（{actor.role}）"
+    for loc in case.locations:
+        yield "locations", loc.label()
+    for ev in case.timeline:
+        yield "timeline", f"{ev.date} {ev.event}"
+    for fig in case.figures:
+        yield "figures", f"{fig.label} {fig.qualifier or ''}{fig.value:g}{fig.unit or ''}"
+    if case.types_note:
+        yield "types_note", case.types_note

@@ -14,9 +14,11 @@ from typing import Any
 
 from kasegeru_cli import __version__
 from kasegeru_cli.models import (
+    ACTOR_KINDS,
     FLOWS,
     LOCATION_ROLES,
     TYPE_SLUGS,
+    TYPES_BASES,
     Actor,
     Case,
     Event,
@@ -28,12 +30,13 @@ from kasegeru_cli.models import (
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-DATE_FIELDS = {"date", "until", "as_of"}
+DATE_FIELDS = {"date", "until", "as_of", "started"}
 
 _SUB = {Actor: "actor", Location: "location", Event: "event", Figure: "figure",
         SourceRef: "source_ref"}
 _ENUMS: dict[str, list[Any]] = {
-    "types_basis": ["report", "editorial", None],
+    "types_basis": [*TYPES_BASES, None],
+    "kind@actor": [*ACTOR_KINDS, None],
     "sector": ["public", "private", None],
     "flow": [*FLOWS, None],
     "role@location": list(LOCATION_ROLES),
@@ -65,6 +68,8 @@ def _json_type(tp: Any, name: str, owner: str) -> dict[str, Any]:
         return {"type": "array", "items": {"type": "string"}}
     if origin is typing.Literal:
         return {"type": "string"}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": {"type": "string"}}
     if tp is str:
         schema: dict[str, Any] = {"type": "string"}
         if name in DATE_FIELDS:
@@ -93,12 +98,26 @@ def _object(cls: type, title: str) -> dict[str, Any]:
     if cls is Case:
         props["id"]["pattern"] = ID_PATTERN
         props["types"]["items"] = {"enum": list(TYPE_SLUGS)}
+        props["topics"]["items"] = {"type": "string", "pattern": ID_PATTERN}
+    if cls is Location:
+        from kasegeru_cli.prefectures import REGIONS
+
+        props["regions"]["items"] = {"enum": [r.slug for r in REGIONS]}
     return {"type": "object", "title": title, "properties": props,
             "required": list(props), "additionalProperties": False}
 
 
 _ATTRIBUTE_DOCS = {
-    ("Case", "types_basis"): "report: the 2019 report's own placement; editorial: ours",
+    ("Case", "types_basis"): "named: the 2019 report names this case under the type; group: "
+                             "it places the case's section or survey group; editorial: ours",
+    ("Case", "topics"): "editorial: topic slugs (`kasegeru topics`) the case's text meets",
+    ("Case", "topic_evidence"): "for each topic, the phrase of the record that meets it",
+    ("Case", "started"): "editorial: the printed date of the case's own founding or launch",
+    ("Case", "started_fiscal"): "started is a Japanese fiscal year (年度)",
+    ("Actor", "kind"): "editorial: company, university, municipality …",
+    ("Actor", "lead"): "editorial: runs, set up or carries out the case",
+    ("Location", "regions"): "editorial: regions of a place printed only as an area",
+    ("Location", "planned"): "the scheme is only planned or considered there",
     ("Case", "category"): "the document's own heading for the case, verbatim",
     ("Location", "role"): "main, partner, site (one of a network's sites) or scope",
     ("Event", "fiscal"): "the date is a Japanese fiscal year (年度, April-March)",
@@ -124,9 +143,16 @@ def _defs() -> dict[str, Any]:
         "name_en": {"type": "string"}, "definition": {"type": "string"},
         "defined_in": {"type": "string"},
         "examples": {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
-        "cases_report": {"type": "integer"}, "cases_editorial": {"type": "integer"}},
+        "cases_named": {"type": "integer"}, "cases_group": {"type": "integer"},
+        "cases_editorial": {"type": "integer"}},
         "required": ["slug", "name", "name_en", "definition", "defined_in", "examples",
-                     "cases_report", "cases_editorial"]}
+                     "cases_named", "cases_group", "cases_editorial"]}
+    defs["topic"] = {"type": "object", "additionalProperties": False, "properties": {
+        "slug": {"type": "string", "pattern": ID_PATTERN}, "name": {"type": "string"},
+        "name_en": {"type": "string"}, "criterion": {"type": "string"},
+        "variants": {"type": "array", "items": {"type": "string"}},
+        "cases": {"type": "integer"}},
+        "required": ["slug", "name", "name_en", "criterion", "variants", "cases"]}
     defs["source"] = {"type": "object", "additionalProperties": False, "properties": {
         "id": {"type": "string"}, "file": {"type": "string"}, "title": {"type": "string"},
         "title_en": {"type": "string"}, "publisher": {"type": ["string", "null"]},
@@ -138,7 +164,7 @@ def _defs() -> dict[str, Any]:
                      "sections", "expected_cases", "cases"]}
     defs["stats_row"] = {"type": "object", "minProperties": 2, "maxProperties": 2,
                          "required": ["cases"], "properties": {"cases": {"type": "integer"}},
-                         "additionalProperties": {"type": "string"}}
+                         "additionalProperties": {"type": ["string", "null"]}}
     defs["map_row"] = {"type": "object", "additionalProperties": False, "properties": {
         "code": {"type": "integer"}, "prefecture": {"type": "string"},
         "region": {"type": "string"}, "cases": {"type": "integer"},
@@ -156,12 +182,14 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "list": ("`list --json` and `export --format json`: an array of full records", "array"),
     "search": ("`search --json`: records with their match", "array"),
     "types": ("`types --json`", "array"),
+    "topics": ("`topics --json`", "array"),
     "sources": ("`sources --json`", "array"),
     "stats": ("`stats --json`: one {<dimension>: value, cases: n} per row", "array"),
     "map": ("`map --json`: one row per prefecture", "array"),
     "cite": ("`cite --json`: the credit lines of a case", "array"),
 }
-_ITEM = {"list": "case", "search": "search_hit", "types": "type", "sources": "source",
+_ITEM = {"list": "case", "search": "search_hit", "types": "type", "topics": "topic",
+         "sources": "source",
          "stats": "stats_row", "map": "map_row", "cite": "citation"}
 
 

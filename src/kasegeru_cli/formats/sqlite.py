@@ -1,6 +1,7 @@
 """An SQLite database of the dataset, normalised, for Datasette and sqlite-utils.
 
-Tables: ``cases``, ``types``, ``sources``, ``case_types``, ``case_sources``,
+Tables: ``cases``, ``types``, ``topics``, ``sources``, ``case_types``, ``case_topics``,
+``case_sources``,
 ``locations``, ``actors``, ``events``, ``figures``, ``related``, with primary
 and foreign keys and indexes on the columns people filter by; plus
 ``cases_fts``, an FTS5 table over the Japanese and English text.
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from kasegeru_cli import __version__
 from kasegeru_cli.models import Case, Dataset
+from kasegeru_cli.records import search_texts
 
 SCHEMA = """
 CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT);
@@ -30,11 +32,18 @@ CREATE TABLE sources (
 CREATE TABLE types (
     slug TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL,
     definition TEXT NOT NULL, defined_in TEXT NOT NULL);
+CREATE TABLE topics (
+    slug TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, criterion TEXT NOT NULL,
+    variants TEXT NOT NULL);
 CREATE TABLE cases (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL,
     summary TEXT NOT NULL, summary_en TEXT NOT NULL, types_basis TEXT, types_note TEXT,
     category TEXT, flow TEXT, sector TEXT,
-    aliases TEXT NOT NULL, tags TEXT NOT NULL, points TEXT NOT NULL, challenges TEXT NOT NULL);
+    aliases TEXT NOT NULL, tags TEXT NOT NULL, points TEXT NOT NULL, challenges TEXT NOT NULL,
+    topics TEXT NOT NULL, started TEXT, started_fiscal INTEGER NOT NULL, started_evidence TEXT);
+CREATE TABLE case_topics (
+    case_id TEXT NOT NULL REFERENCES cases(id), topic_slug TEXT NOT NULL REFERENCES topics(slug),
+    evidence TEXT, PRIMARY KEY (case_id, topic_slug));
 CREATE TABLE case_types (
     case_id TEXT NOT NULL REFERENCES cases(id), type_slug TEXT NOT NULL REFERENCES types(slug),
     PRIMARY KEY (case_id, type_slug));
@@ -43,14 +52,15 @@ CREATE TABLE case_sources (
     source_id TEXT NOT NULL REFERENCES sources(id), section TEXT NOT NULL, item TEXT);
 CREATE TABLE locations (
     id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
-    prefecture TEXT, municipality TEXT, area TEXT, country TEXT, role TEXT NOT NULL, note TEXT);
+    prefecture TEXT, municipality TEXT, area TEXT, country TEXT, role TEXT NOT NULL, note TEXT,
+    regions TEXT NOT NULL, planned INTEGER NOT NULL);
 CREATE TABLE actors (
     id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
-    name TEXT NOT NULL, role TEXT);
+    name TEXT NOT NULL, role TEXT, kind TEXT, lead INTEGER NOT NULL, kind_evidence TEXT);
 CREATE TABLE events (
     id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
     date TEXT NOT NULL, event TEXT NOT NULL, fiscal INTEGER NOT NULL, planned INTEGER NOT NULL,
-    until TEXT);
+    until TEXT, source_id TEXT REFERENCES sources(id));
 CREATE TABLE figures (
     id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
     label TEXT NOT NULL, value REAL NOT NULL, value_max REAL, unit TEXT, as_of TEXT,
@@ -59,6 +69,8 @@ CREATE TABLE related (
     case_id TEXT NOT NULL REFERENCES cases(id), related_id TEXT NOT NULL REFERENCES cases(id),
     PRIMARY KEY (case_id, related_id));
 CREATE INDEX idx_case_types_type ON case_types(type_slug);
+CREATE INDEX idx_case_topics_topic ON case_topics(topic_slug);
+CREATE INDEX idx_actors_kind ON actors(kind);
 CREATE INDEX idx_case_sources_case ON case_sources(case_id);
 CREATE INDEX idx_case_sources_source ON case_sources(source_id);
 CREATE INDEX idx_locations_case ON locations(case_id);
@@ -69,8 +81,10 @@ CREATE INDEX idx_events_date ON events(date);
 CREATE INDEX idx_figures_case ON figures(case_id);
 """
 
-FTS_COLUMNS = ("id", "name", "name_en", "aliases", "tags", "summary", "summary_en", "points",
-               "challenges")
+FTS_COLUMNS = ("id", "name", "name_en", "aliases", "tags", "types", "category", "summary",
+               "summary_en", "points", "challenges", "actors", "locations", "timeline",
+               "figures", "types_note")
+"""The fields of :func:`records.search_texts`, the same ones `kasegeru search` reads."""
 
 
 def _fts_tokenizer(conn: sqlite3.Connection) -> str:
@@ -105,29 +119,36 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
         for s in dataset.sources.values()])
     conn.executemany("INSERT INTO types VALUES (?,?,?,?,?)", [
         (t.slug, t.name, t.name_en, t.definition, t.defined_in) for t in dataset.types.values()])
+    conn.executemany("INSERT INTO topics VALUES (?,?,?,?,?)", [
+        (t.slug, t.name, t.name_en, t.criterion, json.dumps(list(t.variants), ensure_ascii=False))
+        for t in dataset.topics.values()])
     keep = {c.id for c in cases}
 
     def js(items: Sequence[str]) -> str:
         return json.dumps(list(items), ensure_ascii=False)
 
     for c in cases:
-        conn.execute("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+        conn.execute("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
             c.id, c.name, c.name_en, c.summary, c.summary_en, c.types_basis, c.types_note,
             c.category, c.flow, c.sector, js(c.aliases), js(c.tags), js(c.points),
-            js(c.challenges)))
+            js(c.challenges), js(c.topics), c.started, c.started_fiscal, c.started_evidence))
+        conn.executemany("INSERT INTO case_topics VALUES (?,?,?)",
+                         [(c.id, t, c.topic_evidence.get(t)) for t in c.topics])
         conn.executemany("INSERT INTO case_types VALUES (?,?)", [(c.id, t) for t in c.types])
         conn.executemany("INSERT INTO case_sources (case_id, source_id, section, item) "
                          "VALUES (?,?,?,?)",
                          [(c.id, r.source, r.section, r.item) for r in c.sources])
         conn.executemany("INSERT INTO locations (case_id, prefecture, municipality, area, "
-                         "country, role, note) VALUES (?,?,?,?,?,?,?)",
+                         "country, role, note, regions, planned) VALUES (?,?,?,?,?,?,?,?,?)",
                          [(c.id, lo.prefecture, lo.municipality, lo.area, lo.country, lo.role,
-                           lo.note) for lo in c.locations])
-        conn.executemany("INSERT INTO actors (case_id, name, role) VALUES (?,?,?)",
-                         [(c.id, a.name, a.role) for a in c.actors])
-        conn.executemany("INSERT INTO events (case_id, date, event, fiscal, planned, until) "
+                           lo.note, js(lo.regions), lo.planned) for lo in c.locations])
+        conn.executemany("INSERT INTO actors (case_id, name, role, kind, lead, kind_evidence) "
                          "VALUES (?,?,?,?,?,?)",
-                         [(c.id, e.date, e.event, e.fiscal, e.planned, e.until)
+                         [(c.id, a.name, a.role, a.kind, a.lead, a.kind_evidence)
+                          for a in c.actors])
+        conn.executemany("INSERT INTO events (case_id, date, event, fiscal, planned, until, "
+                         "source_id) VALUES (?,?,?,?,?,?,?)",
+                         [(c.id, e.date, e.event, e.fiscal, e.planned, e.until, e.source)
                           for e in c.timeline])
         conn.executemany("INSERT INTO figures (case_id, label, value, value_max, unit, as_of, "
                          "fiscal, planned, qualifier, note) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -135,6 +156,8 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
                            f.planned, f.qualifier, f.note) for f in c.figures])
         conn.executemany("INSERT INTO related VALUES (?,?)",
                          [(c.id, r) for r in c.related if r in keep])
-        conn.execute(f"INSERT INTO cases_fts VALUES ({', '.join('?' * len(FTS_COLUMNS))})", (
-            c.id, c.name, c.name_en, " ".join(c.aliases), " ".join(c.tags), c.summary,
-            c.summary_en, "\n".join(c.points), "\n".join(c.challenges)))
+        texts: dict[str, list[str]] = {col: [] for col in FTS_COLUMNS}
+        for fld, text in search_texts(c):
+            texts[fld].append(text)
+        conn.execute(f"INSERT INTO cases_fts VALUES ({', '.join('?' * len(FTS_COLUMNS))})",
+                     tuple("\n".join(texts[col]) for col in FTS_COLUMNS))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
-from kasegeru_cli.models import Case, CaseType, Dataset, Source
+from kasegeru_cli.models import Case, CaseType, Dataset, Source, Topic
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
@@ -52,6 +52,8 @@ def toml_value(v: Any) -> str:
         return toml_string(v)
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
     raise TypeError(f"cannot write {type(v).__name__} as TOML")
 
 
@@ -59,7 +61,7 @@ def _defaults(obj: Any) -> Iterable[tuple[str, Any]]:
     """(key, value) of a dataclass, leaving out what equals its default."""
     for f in fields(obj):
         value = getattr(obj, f.name)
-        if value is None or value is False or value == ():
+        if value is None or value is False or value == () or value == {}:
             continue
         yield f.name, value
 
@@ -85,6 +87,10 @@ def _type_block(t: CaseType) -> str:
     return "\n".join([f"[types.{toml_key(t.slug)}]", *_table_lines(t, skip=("slug",))]) + "\n"
 
 
+def _topic_block(t: Topic) -> str:
+    return "\n".join([f"[topics.{toml_key(t.slug)}]", *_table_lines(t, skip=("slug",))]) + "\n"
+
+
 def _source_block(s: Source) -> str:
     return "\n".join([f"[sources.{toml_key(s.id)}]", *_table_lines(s, skip=("id",))]) + "\n"
 
@@ -93,6 +99,7 @@ def render_toml(dataset: Dataset, cases: Iterable[Case] | None = None) -> str:
     """A complete case file: the types, the sources and the (given) cases."""
     parts = [f"schema_version = {dataset.schema_version}\n"]
     parts += [_type_block(t) for t in dataset.types.values()]
+    parts += [_topic_block(t) for t in dataset.topics.values()]
     parts += [_source_block(s) for s in dataset.sources.values()]
     parts += [render_case(c) for c in (dataset.cases if cases is None else cases)]
     return "\n".join(parts)
