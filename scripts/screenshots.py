@@ -41,9 +41,10 @@ def main() -> int:
     made = [
         shot("list", "kasegeru list --type coworking --limit 12",
              list_table(coworking, LIST_FIELDS)),
-        shot("show", "kasegeru show co-ba", show_page(catalog, catalog.lookup("co-ba"))),
+        shot("show", "kasegeru show co-ba", show_page(catalog.lookup("co-ba"),
+                                                      catalog.page_context(catalog.lookup("co-ba")))),
         shot("map", "kasegeru map",
-             tile_map(dict(catalog.stats("prefecture")),
+             tile_map({k: n for k, n in catalog.stats("prefecture") if k is not None},
                       f"{len(catalog.cases)} cases by prefecture")),
     ]
     for path in made:

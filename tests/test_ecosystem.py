@@ -27,8 +27,10 @@ SCHEMA_CASES = {
              ["export", "--format", "json"]],
     "search": [["search", "コワーキング", "--json"], ["search", "bank", "--json"]],
     "types": [["types", "--json"]],
+    "topics": [["topics", "--json"]],
     "sources": [["sources", "--json"]],
-    "stats": [["stats", "--by", by, "--json"] for by in ("type", "prefecture", "year", "flow")],
+    "stats": [["stats", "--by", by, "--json"] for by in ("type", "prefecture", "year", "flow",
+                                                        "topic", "operator", "decade")],
     "map": [["map", "--json"], ["map", "-t", "coworking", "--json"]],
     "cite": [["cite", "co-ba", "--json"]],
 }

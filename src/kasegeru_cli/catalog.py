@@ -7,11 +7,27 @@ against the data. It never prints.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kasegeru_cli.models import FLOWS, Case, CaseType, Dataset, Source
+from kasegeru_cli.models import (
+    ACTOR_KINDS,
+    FLOWS,
+    TYPES_BASES,
+    Case,
+    CaseType,
+    Dataset,
+    Location,
+    Source,
+)
+from kasegeru_cli.records import search_texts
+from kasegeru_cli.search import Hit as Hit  # a search result; re-exported
 from kasegeru_cli.text import fold, fold_with_offsets, id_key
+
+if TYPE_CHECKING:
+    from kasegeru_cli.formats.table import PageContext
+    from kasegeru_cli.search import Clause, Term
 
 
 class QueryError(ValueError):
@@ -27,6 +43,22 @@ class NotFoundError(LookupError):
         super().__init__(query)
 
 
+class AmbiguousError(LookupError):
+    """Several cases match what was typed (a part of their names)."""
+
+    def __init__(self, query: str, cases: Sequence[Case]) -> None:
+        self.query = query
+        self.cases = list(cases)
+        super().__init__(query)
+
+
+def suggestion_text(values: Sequence[str]) -> str:
+    """`` (did you mean kyushu?)`` — the one wording every "unknown value" error uses."""
+    if not values:
+        return ""
+    return f" (did you mean {' or '.join(values)}?)"
+
+
 FLOW_SLUGS = {
     "metro-metro": FLOWS[0],
     "metro-regional": FLOWS[1],
@@ -37,8 +69,31 @@ SECTOR_WORDS = {
     "public": "public", "公的機関": "public", "公的": "public", "公": "public",
     "private": "private", "民間事業者": "private", "民間": "private", "民": "private",
 }
-SORT_KEYS = ("id", "name", "prefecture", "year", "source")
-STATS_KEYS = ("type", "prefecture", "region", "source", "sector", "flow", "tag", "year")
+KIND_WORDS = {
+    "company": "company", "企業": "company", "会社": "company", "民間企業": "company",
+    "株式会社": "company", "business": "company", "firm": "company",
+    "university": "university", "大学": "university", "高専": "university",
+    "研究機関": "university", "academia": "university", "research": "university",
+    "national-government": "national-government", "国": "national-government",
+    "national": "national-government", "government": "national-government",
+    "省庁": "national-government", "府省庁": "national-government",
+    "prefecture": "prefecture", "県": "prefecture", "都道府県": "prefecture",
+    "municipality": "municipality", "市町村": "municipality", "自治体": "municipality",
+    "市": "municipality", "町": "municipality", "村": "municipality", "区": "municipality",
+    "city": "municipality", "town": "municipality", "local-government": "municipality",
+    "public-body": "public-body", "公的機関": "public-body", "独立行政法人": "public-body",
+    "association": "association", "団体": "association", "協議会": "association",
+    "一般社団法人": "association", "財団": "association", "npo": "association",
+    "nonprofit": "association", "non-profit": "association",
+    "financial": "financial", "金融機関": "financial", "銀行": "financial",
+    "bank": "financial", "fund": "financial", "ファンド": "financial",
+    "individual": "individual", "個人": "individual", "person": "individual",
+    "other": "other", "その他": "other",
+}
+"""What ``--operator`` accepts for each actor kind, besides the kind itself."""
+SORT_KEYS = ("id", "name", "prefecture", "year", "started", "source")
+STATS_KEYS = ("type", "prefecture", "region", "source", "section", "category", "sector", "flow",
+              "tag", "topic", "operator", "basis", "started", "decade", "year")
 
 
 @dataclass(frozen=True)
@@ -57,20 +112,23 @@ class Filters:
     flows: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    since: int | None = None
+    """Started in or after this year (cases with no start date are left out)."""
+    until: int | None = None
+    """Started in or before this year."""
+    anywhere: bool = False
+    """--prefecture/--region count every place (partners, sites, scope), not only
+    where the case is."""
+    notes: list[str] = field(default_factory=list, compare=False)
+    """Filled by :meth:`Catalog.filter`: remarks for stderr (a tag that matches nothing)."""
 
     def is_empty(self) -> bool:
         return not any((self.types, self.prefectures, self.regions, self.sources, self.sectors,
-                        self.flows, self.tags, self.years))
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A search result: the case, its score and the best matching snippet."""
-
-    case: Case
-    score: float
-    field: str
-    snippet: str
+                        self.flows, self.tags, self.years, self.topics, self.operators,
+                        self.bases, self.since is not None, self.until is not None))
 
 
 # Field weights for ranking: a match in the name counts more than one in a bullet.
@@ -80,37 +138,6 @@ _WEIGHTS = {
     "actors": 2.0, "locations": 2.0, "timeline": 1.0, "figures": 1.0, "types_note": 0.5,
     "sources": 0.5,
 }
-
-
-def _texts(case: Case) -> Iterator[tuple[str, str]]:
-    """Every searchable (field, text) of a case, in both languages."""
-    yield "id", case.id
-    yield "name", case.name
-    yield "name_en", case.name_en
-    for a in case.aliases:
-        yield "aliases", a
-    for t in case.tags:
-        yield "tags", t
-    for t in case.types:
-        yield "types", t
-    if case.category:
-        yield "category", case.category
-    yield "summary", case.summary
-    yield "summary_en", case.summary_en
-    for p in case.points:
-        yield "points", p
-    for c in case.challenges:
-        yield "challenges", c
-    for actor in case.actors:
-        yield "actors", actor.name if not actor.role else f"{actor.name}（{actor.role}）"
-    for loc in case.locations:
-        yield "locations", loc.label()
-    for ev in case.timeline:
-        yield "timeline", f"{ev.date} {ev.event}"
-    for fig in case.figures:
-        yield "figures", f"{fig.label} {fig.qualifier or ''}{fig.value:g}{fig.unit or ''}"
-    if case.types_note:
-        yield "types_note", case.types_note
 
 
 class Catalog:
@@ -123,7 +150,9 @@ class Catalog:
         self.dataset = dataset
         self._key_index: dict[str, Case] | None = None
         self._folded: list[list[tuple[str, str, str]]] | None = None
+        self._joined: list[str] | None = None
         self._folded_source = folded
+        self._topic_keys: dict[str, str] | None = None
 
     @property
     def _keys(self) -> dict[str, Case]:
@@ -152,19 +181,55 @@ class Catalog:
         return self._keys.get(id_key(query))
 
     def lookup(self, query: str) -> Case:
-        """Like :meth:`get`, but raises :class:`NotFoundError` with the nearest ids."""
+        """The case a user means by ``query``: its id or an alias (:meth:`get`), its
+        Japanese or English name, or a part of a name or alias that only one case has
+        (all folded for case, width and kana).
+
+        Raises :class:`AmbiguousError` listing the cases when a part fits several,
+        and :class:`NotFoundError` with the nearest ids when none fits.
+        """
         case = self.get(query)
-        if case is None:
-            raise NotFoundError(query, self.suggest(query))
-        return case
+        if case is not None:
+            return case
+        key = id_key(query)
+        if not key:
+            raise NotFoundError(query, [])
+        names = self._name_keys()
+        exact = list(dict.fromkeys(c.id for k, c in names if k == key))
+        if len(exact) == 1:
+            return self._by_id(exact[0])
+        partial = exact or list(dict.fromkeys(c.id for k, c in names if key in k))
+        if len(partial) == 1:
+            return self._by_id(partial[0])
+        if partial:
+            raise AmbiguousError(query, [self._by_id(i) for i in partial])
+        raise NotFoundError(query, self.suggest(query))
+
+    def _by_id(self, case_id: str) -> Case:
+        return self._keys[id_key(case_id)]
+
+    def _name_keys(self) -> list[tuple[str, Case]]:
+        """(folded key, case) for every id, alias and name, for :meth:`lookup`."""
+        out = []
+        for case in self.cases:
+            for text in (case.id, case.name, case.name_en, *case.aliases):
+                out.append((id_key(text), case))
+        return out
 
     def suggest(self, query: str, n: int = 3) -> list[str]:
-        """The ids nearest to ``query`` (by id or alias), best first, ties by id."""
+        """The ids nearest to ``query`` (by id or alias), best first, ties by id.
+
+        Only keys of about the query's length are compared (a ratio of 0.6 needs
+        it), and a very long query is cut, so the cost does not grow with it.
+        """
         import difflib
 
-        key = id_key(query)
+        key = id_key(query)[:80]
         scored: dict[str, float] = {}
+        lo, hi = len(key) * 0.4, len(key) * 2.5 + 1
         for k, case in self._keys.items():
+            if not (lo <= len(k) <= hi) and not (key and (key in k or k in key)):
+                continue
             ratio = difflib.SequenceMatcher(None, key, k).ratio()
             if key and (key in k or k in key):
                 ratio = max(ratio, 0.75)
@@ -183,8 +248,63 @@ class Catalog:
                    if key and (key in s or key in fold(t.name) or key in fold(t.name_en))]
         if len(partial) == 1:
             return partial[0]
-        raise QueryError(f"unknown type {text!r}; choose from: "
+        raise QueryError(f"unknown type {text!r}{self._near(text, self.dataset.types)}; "
+                         "choose from: "
                          + ", ".join(f"{s} ({t.name})" for s, t in self.dataset.types.items()))
+
+    @staticmethod
+    def _near(text: str, known: Iterable[str]) -> str:
+        import difflib
+
+        return suggestion_text(difflib.get_close_matches(fold(text).strip(), list(known), n=2,
+                                                         cutoff=0.6))
+
+    def resolve_topic(self, text: str) -> str:
+        """A topic slug from its slug, Japanese or English name, or any variant."""
+        from kasegeru_cli.search import Term, topic_keys
+
+        if self._topic_keys is None:
+            self._topic_keys = topic_keys(self.dataset.topics)
+        found = self._topic_keys.get(Term.of(text).key())
+        if found is not None:
+            return found
+        key = fold(text).strip()
+        partial = [slug for slug, t in self.dataset.topics.items()
+                   if key and (key in slug or key in fold(t.name) or key in fold(t.name_en))]
+        if len(partial) == 1:
+            return partial[0]
+        import difflib
+
+        names = {fold(t.name_en): slug for slug, t in self.dataset.topics.items()}
+        names.update({slug: slug for slug in self.dataset.topics})
+        near = [names[n] for n in difflib.get_close_matches(key, list(names), n=4, cutoff=0.6)]
+        near = list(dict.fromkeys([*partial, *near]))[:3]
+        raise QueryError(f"unknown topic {text!r}{suggestion_text(near)}; see `kasegeru topics` "
+                         "for all " + str(len(self.dataset.topics)))
+
+    @staticmethod
+    def resolve_operator(text: str) -> str:
+        key = fold(text).strip().replace(" ", "-").replace("_", "-")
+        found = KIND_WORDS.get(key) or KIND_WORDS.get(key.rstrip("s"))
+        if found is None:
+            import difflib
+
+            near = difflib.get_close_matches(key, list(ACTOR_KINDS), n=2, cutoff=0.5)
+            raise QueryError(f"unknown operator kind {text!r}{suggestion_text(near)}; choose "
+                             f"from: {', '.join(ACTOR_KINDS)}")
+        return found
+
+    @staticmethod
+    def resolve_basis(text: str) -> str:
+        key = fold(text).strip()
+        if key in TYPES_BASES:
+            return key
+        import difflib
+
+        near = difflib.get_close_matches(key, list(TYPES_BASES), n=1, cutoff=0.5)
+        raise QueryError(f"unknown basis {text!r}{suggestion_text(near)}; choose from: "
+                         "named (the report names the case), group (it places the case's "
+                         "section), editorial (ours)")
 
     def resolve_source(self, text: str) -> str:
         key = fold(text).strip()
@@ -194,8 +314,8 @@ class Catalog:
         partial = [sid for sid in self.dataset.sources if key and key in sid]
         if len(partial) == 1:
             return partial[0]
-        raise QueryError(f"unknown source {text!r}; choose from: "
-                         + ", ".join(self.dataset.sources))
+        raise QueryError(f"unknown source {text!r}{self._near(text, self.dataset.sources)}; "
+                         "choose from: " + ", ".join(self.dataset.sources))
 
     @staticmethod
     def resolve_prefecture(text: str) -> str:
@@ -203,25 +323,34 @@ class Catalog:
 
         found = prefectures.lookup(text)
         if found is None:
-            raise QueryError(f"unknown prefecture {text!r} (try 宮崎県, 宮崎 or miyazaki)")
+            near = prefectures.suggest(text)
+            raise QueryError(f"unknown prefecture {text!r}{suggestion_text(near)}; write it as "
+                             "宮崎県, 宮崎, みやざき or miyazaki")
         return found.name
 
     @staticmethod
-    def resolve_region(text: str) -> str:
+    def resolve_region(text: str) -> tuple[str, ...]:
+        """Region slugs: one region, or a group such as 九州・沖縄."""
         from kasegeru_cli import prefectures
 
-        found = prefectures.lookup_region(text)
+        found = prefectures.lookup_regions(text)
         if found is None:
-            raise QueryError(f"unknown region {text!r}; choose from: "
-                             + ", ".join(r.slug for r in prefectures.REGIONS))
-        return found.slug
+            near = prefectures.suggest_region(text)
+            raise QueryError(f"unknown region {text!r}{suggestion_text(near)}; choose from: "
+                             + ", ".join([*(r.slug for r in prefectures.REGIONS),
+                                          *prefectures.GROUPS]))
+        return found
 
     @staticmethod
     def resolve_sector(text: str) -> str:
         found = SECTOR_WORDS.get(fold(text).strip())
         if found is None:
-            raise QueryError(f"unknown sector {text!r}; choose from: public (公的機関), "
-                             "private (民間事業者)")
+            import difflib
+
+            near = difflib.get_close_matches(fold(text).strip(), ["public", "private"], n=1,
+                                             cutoff=0.5)
+            raise QueryError(f"unknown sector {text!r}{suggestion_text(near)}; choose from: "
+                             "public (公的機関), private (民間事業者)")
         return found
 
     @staticmethod
@@ -232,36 +361,43 @@ class Catalog:
         for flow in FLOWS:
             if key == fold(flow):
                 return flow
-        raise QueryError(f"unknown flow {text!r}; choose from: "
+        import difflib
+
+        near = difflib.get_close_matches(key, list(FLOW_SLUGS), n=1, cutoff=0.6)
+        raise QueryError(f"unknown flow {text!r}{suggestion_text(near)}; choose from: "
                          + ", ".join(f"{s} ({f})" for s, f in FLOW_SLUGS.items()))
 
     # ------------------------------------------------------------------ filtering
     def filter(self, filters: Filters, cases: Iterable[Case] | None = None) -> list[Case]:
         """The cases that pass every filter, in dataset order.
 
-        Raises :class:`QueryError` for a filter value that names nothing.
+        Raises :class:`QueryError` for a vocabulary value that names nothing. A
+        ``--tag`` that matches no tag at all is not an error: it adds a note with
+        the nearest tags to ``filters.notes`` and the result is empty.
         """
         types = {self.resolve_type(t) for t in filters.types}
         prefs = {self.resolve_prefecture(p) for p in filters.prefectures}
-        regions = {self.resolve_region(r) for r in filters.regions}
+        regions = {slug for r in filters.regions for slug in self.resolve_region(r)}
         sources = {self.resolve_source(s) for s in filters.sources}
         sectors = {self.resolve_sector(s) for s in filters.sectors}
         flows = {self.resolve_flow(f) for f in filters.flows}
-        tags = {fold(t).strip() for t in filters.tags}
+        topics = {self.resolve_topic(t) for t in filters.topics}
+        operators = {self.resolve_operator(o) for o in filters.operators}
+        bases = {self.resolve_basis(b) for b in filters.bases}
+        tags = [fold(t).strip() for t in filters.tags if fold(t).strip()]
+        if tags:
+            self._note_unknown_tags(tags, filters.notes)
         years = set(filters.years)
-        region_of: dict[str, str] = {}
-        if regions:
-            from kasegeru_cli import prefectures
-
-            region_of = {p.name: p.region for p in prefectures.PREFECTURES}
+        since, until = filters.since, filters.until
+        anywhere = filters.anywhere
 
         out = []
         for case in self.cases if cases is None else cases:
             if types and not types.intersection(case.types):
                 continue
-            if prefs and not prefs.intersection(case.prefectures()):
+            if prefs and not prefs.intersection(case.prefectures(anywhere)):
                 continue
-            if regions and not regions.intersection(region_of[p] for p in case.prefectures()):
+            if regions and not regions.intersection(self.regions_of(case, anywhere)):
                 continue
             if sources and not sources.intersection(r.source for r in case.sources):
                 continue
@@ -269,13 +405,55 @@ class Catalog:
                 continue
             if flows and case.flow not in flows:
                 continue
-            if tags and not tags.intersection(
-                    fold(t) for t in (*case.tags, *self._category_tags(case))):
+            if tags and not any(t in folded for t in tags for folded in self._tags_of(case)):
                 continue
             if years and not years.intersection(case.years()):
                 continue
+            if topics and not topics.intersection(case.topics):
+                continue
+            if operators and not operators.intersection(
+                    a.kind for a in case.actors if a.lead and a.kind):
+                continue
+            if bases and case.types_basis not in bases:
+                continue
+            if since is not None or until is not None:
+                year = case.year_started()
+                if year is None or (since is not None and year < since) or (
+                        until is not None and year > until):
+                    continue
             out.append(case)
         return out
+
+    @staticmethod
+    def regions_of(case: Case, anywhere: bool = False) -> tuple[str, ...]:
+        """The region slugs where the case is (or of all its places, with ``anywhere``):
+        from each place's prefecture, or the regions of a place printed as an area."""
+        from kasegeru_cli import prefectures
+
+        places: Iterable[Location] = case.locations if anywhere else case.home()
+        found: dict[str, None] = {}
+        for loc in places:
+            if loc.prefecture:
+                found[prefectures.BY_NAME[loc.prefecture].region] = None
+            for r in loc.regions:
+                found[r] = None
+        return tuple(found)
+
+    def _tags_of(self, case: Case) -> tuple[str, ...]:
+        return tuple(fold(t) for t in (*case.tags, *self._category_tags(case)))
+
+    def _note_unknown_tags(self, tags: Sequence[str], notes: list[str]) -> None:
+        import difflib
+
+        every = {fold(t): t for c in self.cases for t in (*c.tags, *self._category_tags(c))}
+        for tag in tags:
+            if any(tag in folded for folded in every):
+                continue
+            near = [every[k] for k in difflib.get_close_matches(tag, list(every), n=3,
+                                                                cutoff=0.5)]
+            notes.append(f"no tag contains {tag!r}" + (
+                f"; nearest tags: {', '.join(near)}" if near else "")
+                + ". Try `kasegeru search` or --topic for a broader match.")
 
     @staticmethod
     def _category_tags(case: Case) -> tuple[str, ...]:
@@ -301,6 +479,8 @@ class Catalog:
             return sorted(cases, key=pref_key)
         if key == "year":
             return sorted(cases, key=lambda c: (min(c.years(), default=9999), c.id))
+        if key == "started":
+            return sorted(cases, key=lambda c: (c.started is None, c.started or "", c.id))
         if key == "source":
             return sorted(cases, key=lambda c: (
                 min((order.index(r.source) for r in c.sources if r.source in order), default=99),
@@ -315,7 +495,7 @@ class Catalog:
                 given = None
             index = []
             for i, case in enumerate(self.cases):
-                pairs = list(_texts(case))
+                pairs = list(search_texts(case))
                 folds = given[i] if given is not None else ()
                 if len(folds) != len(pairs):
                     folds = _fold_texts([text for _, text in pairs])
@@ -329,72 +509,134 @@ class Catalog:
         search spends most of its time making, for the cache to keep."""
         return [[f for _, _, f in entries] for entries in self._index()]
 
-    def search(self, query: str, filters: Filters | None = None) -> list[Hit]:
-        """Cases matching every word of ``query`` in any text field, best first.
+    def _joined_texts(self) -> list[str]:
+        """Each case's folded texts joined: one string to test a term against first."""
+        if self._joined is None:
+            self._joined = ["\x00".join(f for _, _, f in entries) for entries in self._index()]
+        return self._joined
 
-        Matching ignores case, full/half width and hiragana/katakana. The score
-        weighs where the words are found (name over bullet points); ties go by id.
-        """
-        terms = [t for t in fold(query).split() if t]
-        if not terms:
+    def parse_query(self, query: str) -> list[Clause]:
+        from kasegeru_cli.search import parse, topic_keys
+
+        if self._topic_keys is None:
+            self._topic_keys = topic_keys(self.dataset.topics)
+        clauses = parse(query, self.dataset.topics, self._topic_keys)
+        if not clauses:
             raise QueryError("the search query is empty")
+        return clauses
+
+    def search(self, query: str, filters: Filters | None = None) -> list[Hit]:
+        """Cases matching every clause of ``query`` in any text field, best first.
+
+        See :mod:`kasegeru_cli.search` for the query language: terms, "phrases",
+        OR, whole English words, and topic variants. Matching ignores case,
+        full/half width and hiragana/katakana. The score weighs where the terms
+        are found (name over bullet points); a variant counts less than the term
+        typed. Ties go by id.
+        """
+        clauses = self.parse_query(query)
         allowed = None
         if filters is not None and not filters.is_empty():
             allowed = {c.id for c in self.filter(filters)}
+        single = clauses[0].typed[0].text if len(clauses) == 1 and len(
+            clauses[0].typed) == 1 else None
         hits = []
-        for case, entries in zip(self.cases, self._index(), strict=False):
+        for case, entries, joined in zip(self.cases, self._index(), self._joined_texts(),
+                                         strict=False):
             if allowed is not None and case.id not in allowed:
                 continue
-            score = 0.0
-            best: tuple[float, str, str] | None = None
-            matched_terms = set()
-            for fld, text, folded in entries:
-                weight = _WEIGHTS.get(fld, 1.0)
-                field_score = 0.0
-                for term in terms:
-                    n = folded.count(term)
-                    if n:
-                        matched_terms.add(term)
-                        field_score += weight * (1 + 0.1 * (n - 1))
-                if field_score:
-                    if folded == terms[0] and len(terms) == 1:
-                        field_score *= 2  # the whole field is the query: an exact name or tag
-                    score += field_score
-                    if best is None or field_score > best[0]:
-                        best = (field_score, fld, text)
-            if len(matched_terms) == len(set(terms)) and best is not None:
-                _, fld, text = best
-                hits.append(Hit(case, round(score, 2), fld, _snippet_for(text, terms)))
+            # Quick test on the joined texts: every clause must match somewhere.
+            present: list[tuple[Term, ...]] = []
+            for clause in clauses:
+                found = tuple(t for t in clause.terms if t.find(joined) is not None)
+                if not found and not set(clause.topics).intersection(case.topics):
+                    break
+                present.append(found)
+            else:
+                hit = self._score(case, entries, clauses, present, single)
+                if hit is not None:
+                    hits.append(hit)
         hits.sort(key=lambda h: (-h.score, h.case.id))
         return hits
 
+    def _score(self, case: Case, entries: Sequence[tuple[str, str, str]],
+               clauses: Sequence[Clause], present: Sequence[tuple[Term, ...]],
+               single: str | None) -> Hit | None:
+        score = 0.0
+        best: tuple[float, str, str, Term] | None = None
+        for clause, terms in zip(clauses, present, strict=True):
+            typed = set(clause.typed)
+            clause_best: tuple[float, str, str, Term] | None = None
+            for fld, text, folded in entries:
+                weight = _WEIGHTS.get(fld, 1.0)
+                for term in terms:
+                    n = term.count(folded)
+                    if not n:
+                        continue
+                    field_score = weight * (1 + 0.1 * (n - 1)) * (1.0 if term in typed else 0.6)
+                    if single is not None and folded == single:
+                        field_score *= 2  # the whole field is the query: an exact name or tag
+                    score += field_score
+                    if clause_best is None or field_score > clause_best[0]:
+                        clause_best = (field_score, fld, text, term)
+            if clause_best is None:
+                # Matched through its topic only: the evidence phrase is the snippet.
+                slug = next(t for t in clause.topics if t in case.topics)
+                score += 1.0
+                if best is None:
+                    phrase = case.topic_evidence.get(slug, slug)
+                    best = (1.0, "topics", phrase, clause.typed[0])
+            elif best is None or clause_best[0] > best[0]:
+                best = clause_best
+        if best is None:
+            return None
+        _, fld, text, term = best
+        snippet = text if fld == "topics" else _snippet_for(text, [term])
+        return Hit(case, round(score, 2), fld, snippet)
+
     # ------------------------------------------------------------------ stats
-    def stats(self, by: str, cases: Sequence[Case] | None = None) -> list[tuple[str, int]]:
-        """(value, number of cases) for one dimension, most first, ties in natural order.
+    def stats(self, by: str, cases: Sequence[Case] | None = None,
+              anywhere: bool = False) -> list[tuple[str | None, int]]:
+        """(value, number of cases) for one dimension, most first, ties in natural order
+        (``started`` and ``decade`` in time order).
 
         A case counts once under each of its values (a case in two prefectures
-        counts for both); cases with no value count under ``(none)``.
+        counts for both); cases with no value count under ``None``.
         """
         pool = self.cases if cases is None else cases
-        counts: Counter[str] = Counter()
+        counts: Counter[str | None] = Counter()
         for case in pool:
-            values = self._values(case, by)
-            counts.update(values or ("(none)",))
+            values: tuple[str | None, ...] = self._values(case, by, anywhere)
+            counts.update(values or (None,))
         natural = self._natural_order(by)
+        if by in ("started", "decade", "year"):
+            return sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
 
-        def key(kv: tuple[str, int]) -> tuple[int, int, str]:
-            return (-kv[1], natural.get(kv[0], 10_000), kv[0])
+        def key(kv: tuple[str | None, int]) -> tuple[int, int, str]:
+            return (-kv[1], natural.get(kv[0] or "", 10_000) if kv[0] else 20_000, kv[0] or "")
         return sorted(counts.items(), key=key)
 
-    def _values(self, case: Case, by: str) -> tuple[str, ...]:
-        from kasegeru_cli import prefectures
-
+    def _values(self, case: Case, by: str, anywhere: bool = False) -> tuple[str, ...]:
         if by == "type":
             return case.types
         if by == "prefecture":
-            return case.prefectures()
+            return case.prefectures(anywhere)
         if by == "region":
-            return tuple(dict.fromkeys(prefectures.BY_NAME[p].region for p in case.prefectures()))
+            return self.regions_of(case, anywhere)
+        if by == "topic":
+            return case.topics
+        if by == "operator":
+            return tuple(dict.fromkeys(a.kind for a in case.actors if a.lead and a.kind))
+        if by == "basis":
+            return (case.types_basis,) if case.types_basis else ()
+        if by == "started":
+            return (case.started[:4],) if case.started else ()
+        if by == "decade":
+            return (f"{case.started[:3]}0s",) if case.started else ()
+        if by == "section":
+            return tuple(dict.fromkeys(f"{r.source}: {r.section}" for r in case.sources))
+        if by == "category":
+            return (case.category,) if case.category else ()
         if by == "source":
             return tuple(dict.fromkeys(r.source for r in case.sources))
         if by == "sector":
@@ -414,6 +656,16 @@ class Catalog:
             return {p.name: p.code for p in prefectures.PREFECTURES}
         if by == "region":
             return {r.slug: i for i, r in enumerate(prefectures.REGIONS)}
+        if by == "topic":
+            return {s: i for i, s in enumerate(self.dataset.topics)}
+        if by == "operator":
+            return {k: i for i, k in enumerate(ACTOR_KINDS)}
+        if by == "basis":
+            return {b: i for i, b in enumerate(TYPES_BASES)}
+        if by == "section":
+            return {f"{s.id}: {sec}": i * 100 + j
+                    for i, s in enumerate(self.dataset.sources.values())
+                    for j, sec in enumerate(s.sections)}
         if by == "source":
             return {s: i for i, s in enumerate(self.dataset.sources)}
         if by == "type":
@@ -429,19 +681,36 @@ class Catalog:
                 counts[sid] = counts.get(sid, 0) + 1
         return counts
 
-    def count_by_type(self) -> dict[str, tuple[int, int]]:
-        """Per type slug: (cases placed by the report, cases placed editorially)."""
-        counts = {slug: [0, 0] for slug in self.dataset.types}
+    def count_by_type(self) -> dict[str, dict[str, int]]:
+        """Per type slug: how many cases have it, by basis (named, group, editorial)."""
+        counts = {slug: dict.fromkeys(TYPES_BASES, 0) for slug in self.dataset.types}
         for case in self.cases:
             for slug in case.types:
-                counts.setdefault(slug, [0, 0])[0 if case.types_basis == "report" else 1] += 1
-        return {k: (v[0], v[1]) for k, v in counts.items()}
+                per = counts.setdefault(slug, dict.fromkeys(TYPES_BASES, 0))
+                per[case.types_basis or "editorial"] += 1
+        return counts
 
     def type_of(self, slug: str) -> CaseType:
         return self.dataset.types[slug]
 
     def source(self, sid: str) -> Source:
         return self.dataset.sources[sid]
+
+    def page_context(self, case: Case, lang: str = "ja") -> PageContext:
+        """What the show page needs besides the case: names, related cases, credits."""
+        from kasegeru_cli.formats.table import PageContext, credit_ja
+
+        credits = []
+        for sid in dict.fromkeys(r.source for r in case.sources):
+            src = self.dataset.sources.get(sid)
+            if src is not None:
+                credits.append(credit_ja(src.title, src.publisher, src.date_note or src.date))
+        return PageContext(
+            type_names={s: t.name for s, t in self.dataset.types.items()},
+            topic_names={s: (t.name_en if lang == "en" else t.name)
+                         for s, t in self.dataset.topics.items()},
+            source_titles={s: src.title for s, src in self.dataset.sources.items()},
+            related=self.related(case), credits=credits)
 
     def related(self, case: Case) -> list[Case]:
         out = []
@@ -462,13 +731,14 @@ def _fold_texts(texts: Sequence[str]) -> Sequence[str]:
     return folded
 
 
-def _snippet_for(text: str, terms: Sequence[str]) -> str:
+def _snippet_for(text: str, terms: Sequence[Term]) -> str:
     """The text around the first term found in it (folding kept exact per character)."""
     folded, offsets = fold_with_offsets(text)
     for term in terms:
-        at = folded.find(term)
-        if at >= 0:
-            end = offsets[min(at + len(term), len(offsets)) - 1] + 1
+        span = term.find(folded)
+        if span is not None and span[1] > span[0]:
+            at, stop = span
+            end = offsets[min(stop, len(offsets)) - 1] + 1
             return _snippet(text, offsets[at], end)
     return _snippet(text, 0, 0)
 

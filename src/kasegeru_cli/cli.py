@@ -121,7 +121,7 @@ def emit_rich(renderable: "RenderableType", page: bool = False) -> None:
     (``$PAGER``, else ``less``), as ``git log`` does; never when piped.
     """
     con = console()
-    with con.capture() as captured:
+    with _pipe_guard(), con.capture() as captured:
         con.print(renderable)
     text = _TRAILING.sub(r"\1", captured.get())
     if page and sys.stdout.isatty() and text.count("\n") >= con.size.height:
@@ -240,43 +240,163 @@ FieldsOpt = Annotated[str | None, typer.Option(
 LangOpt = Annotated[Lang, typer.Option(
     "--lang", help="Headline language of tables and the show page.", case_sensitive=False)]
 
-TypeOpt = Annotated[list[str] | None, typer.Option(
-    "--type", "-t", help="Type slug or Japanese name (coworking, 地域資源発掘型 …). "
-    "Repeat for OR.", metavar="TYPE", autocompletion=complete_type)]
-PrefOpt = Annotated[list[str] | None, typer.Option(
-    "--prefecture", "-p", help="Prefecture: 宮崎県, 宮崎 or miyazaki. Repeat for OR.",
-    metavar="PREF", autocompletion=complete_prefecture)]
-RegionOpt = Annotated[list[str] | None, typer.Option(
-    "--region", "-r", help="Region: hokkaido, tohoku, kanto, chubu, kinki, chugoku, shikoku, "
-    "kyushu (or 九州 …).", metavar="REGION", autocompletion=complete_region)]
-SourceOpt = Annotated[list[str] | None, typer.Option(
-    "--source", "-s", help="Source document id (see `kasegeru sources`) or file number (003).",
-    metavar="SOURCE", autocompletion=complete_source)]
-SectorOpt = Annotated[list[str] | None, typer.Option(
-    "--sector", help="public (公的機関) or private (民間事業者).", metavar="SECTOR")]
-FlowOpt = Annotated[list[str] | None, typer.Option(
-    "--flow", help="大都市圏×地方都市等 and siblings, or metro-regional, regional-metro, "
-    "regional-regional, metro-metro.", metavar="FLOW")]
-TagOpt = Annotated[list[str] | None, typer.Option(
-    "--tag", help="A tag, e.g. 農林水産業. Repeat for OR.", metavar="TAG")]
-YearOpt = Annotated[list[int] | None, typer.Option(
-    "--year", "-y", help="Cases with a dated event or figure in that year.", metavar="YEAR")]
+def complete_topic(incomplete: str) -> list[tuple[str, str]]:
+    cat = _quiet_catalog()
+    return _complete([(s, t.name) for s, t in cat.dataset.topics.items()], incomplete) \
+        if cat else []
 
 
-def _filters(types: list[str] | None, prefecture: list[str] | None, region: list[str] | None,
-             source: list[str] | None, sector: list[str] | None, flow: list[str] | None,
-             tag: list[str] | None, year: list[int] | None) -> Filters:
-    return Filters(types=tuple(types or ()), prefectures=tuple(prefecture or ()),
-                   regions=tuple(region or ()), sources=tuple(source or ()),
-                   sectors=tuple(sector or ()), flows=tuple(flow or ()), tags=tuple(tag or ()),
-                   years=tuple(year or ()))
+def complete_operator(incomplete: str) -> list[tuple[str, str]]:
+    from kasegeru_cli.models import ACTOR_KINDS
+
+    return _complete([(k, "") for k in ACTOR_KINDS], incomplete)
+
+
+def complete_basis(incomplete: str) -> list[tuple[str, str]]:
+    return _complete([("named", "the report names the case"),
+                      ("group", "the report places its section"),
+                      ("editorial", "our judgement")], incomplete)
+
+
+def complete_sector(incomplete: str) -> list[tuple[str, str]]:
+    return _complete([("public", "公的機関"), ("private", "民間事業者")], incomplete)
+
+
+def complete_flow(incomplete: str) -> list[tuple[str, str]]:
+    from kasegeru_cli.catalog import FLOW_SLUGS
+
+    return _complete(list(FLOW_SLUGS.items()), incomplete)
+
+
+def complete_tag(incomplete: str) -> list[tuple[str, str]]:
+    cat = _quiet_catalog()
+    tags = dict.fromkeys(t for c in cat.cases for t in c.tags) if cat else {}
+    return _complete([(t, "") for t in tags], incomplete)
+
+
+def complete_sort(incomplete: str) -> list[tuple[str, str]]:
+    return _complete([(k, "") for k in SORT_KEYS], incomplete)
+
+
+# Every filter, declared once: (parameter, Filters field, option). @filtered adds
+# them to a command's signature and hands the command one `filters: Filters`.
+_Many = list[str] | None
+FILTER_OPTIONS: tuple[tuple[str, str, Any], ...] = (
+    ("types", "types", Annotated[_Many, typer.Option(
+        "--type", "-t", help="Type: coworking, regional-resource, network, knowledge-platform, "
+        "innovation-district, or its Japanese name (地域資源発掘型).", metavar="TYPE",
+        autocompletion=complete_type, rich_help_panel="Filters")]),
+    ("topic", "topics", Annotated[_Many, typer.Option(
+        "--topic", help="Topic: slug, Japanese or English name, or a variant (空き家, "
+        "childcare, DX). See `kasegeru topics`.", metavar="TOPIC",
+        autocompletion=complete_topic, rich_help_panel="Filters")]),
+    ("operator", "operators", Annotated[_Many, typer.Option(
+        "--operator", help="Kind of the lead actors: company, university, "
+        "national-government, prefecture, municipality, public-body, association, financial, "
+        "individual, other (or 企業, 大学, 自治体 …).", metavar="KIND",
+        autocompletion=complete_operator, rich_help_panel="Filters")]),
+    ("prefecture", "prefectures", Annotated[_Many, typer.Option(
+        "--prefecture", "-p", help="Where the case is: 宮崎県, 宮崎, みやざき or miyazaki.",
+        metavar="PREF", autocompletion=complete_prefecture, rich_help_panel="Filters")]),
+    ("region", "regions", Annotated[_Many, typer.Option(
+        "--region", "-r", help="Where the case is: hokkaido, tohoku, kanto, chubu, kinki, "
+        "chugoku, shikoku, kyushu, okinawa, kyushu-okinawa (or 九州, 関西 …).",
+        metavar="REGION", autocompletion=complete_region, rich_help_panel="Filters")]),
+    ("anywhere", "anywhere", Annotated[bool, typer.Option(
+        "--anywhere", help="Let --prefecture/--region match any place of a case (partners, "
+        "sites, scope), not only where it is.", rich_help_panel="Filters")]),
+    ("since", "since", Annotated[int | None, typer.Option(
+        "--since", help="Started in or after YEAR (cases with a printed start date).",
+        metavar="YEAR", rich_help_panel="Filters")]),
+    ("until", "until", Annotated[int | None, typer.Option(
+        "--until", help="Started in or before YEAR.", metavar="YEAR",
+        rich_help_panel="Filters")]),
+    ("source", "sources", Annotated[_Many, typer.Option(
+        "--source", "-s", help="Source document id (see `kasegeru sources`) or file number "
+        "(003).", metavar="SOURCE", autocompletion=complete_source, rich_help_panel="Filters")]),
+    ("basis", "bases", Annotated[_Many, typer.Option(
+        "--basis", help="How the type was given: named (the 2019 report names the case), "
+        "group (it places its section), editorial (ours).", metavar="BASIS",
+        autocompletion=complete_basis, rich_help_panel="Filters")]),
+    ("sector", "sectors", Annotated[_Many, typer.Option(
+        "--sector", help="public (公的機関) or private (民間事業者), where the document says.",
+        metavar="SECTOR", autocompletion=complete_sector, rich_help_panel="Filters")]),
+    ("flow", "flows", Annotated[_Many, typer.Option(
+        "--flow", help="metro-regional, regional-metro, regional-regional, metro-metro (or "
+        "大都市圏×地方都市等 …).", metavar="FLOW", autocompletion=complete_flow,
+        rich_help_panel="Filters")]),
+    ("tag", "tags", Annotated[_Many, typer.Option(
+        "--tag", help="A tag as printed, or a part of one (復興 finds 地域復興).", metavar="TAG",
+        autocompletion=complete_tag, rich_help_panel="Filters")]),
+    ("year", "years", Annotated[list[int] | None, typer.Option(
+        "--year", "-y", help="Cases with any dated event or figure in YEAR.", metavar="YEAR",
+        rich_help_panel="Filters")]),
+)
+"""Repeat an option for OR; different options combine with AND."""
+
+
+def filtered(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` every filter option in place of its ``filters`` parameter.
+
+    Typer reads a command's options from its signature: this rewrites the
+    signature, and the wrapper collects the options into one :class:`Filters`.
+    A new filter is one line of :data:`FILTER_OPTIONS` and a field of Filters.
+    """
+    import functools
+    import inspect
+
+    sig = inspect.signature(command)
+    params = list(sig.parameters.values())
+    at = [p.name for p in params].index("filters")
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                               default=False if name == "anywhere" else None, annotation=ann)
+             for name, _, ann in FILTER_OPTIONS]
+    rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[at + 1:]]
+    new_params = [*params[:at], *added, *rest]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values: dict[str, Any] = {}
+        for name, fld, _ in FILTER_OPTIONS:
+            value = kwargs.pop(name)
+            values[fld] = value if fld in ("since", "until", "anywhere") else tuple(value or ())
+        return command(*args, filters=Filters(**values), **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=new_params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in new_params}
+    return wrapper
+
+
+def _lookup(cat: Catalog, query: str) -> Case:
+    """The case ``query`` names (id, alias, name or a unique part), or exit 1 saying why."""
+    from kasegeru_cli.catalog import AmbiguousError, NotFoundError
+
+    try:
+        return cat.lookup(query)
+    except AmbiguousError as e:
+        shown = e.cases[:20]
+        more = f"\n  … and {len(e.cases) - len(shown)} more" if len(e.cases) > len(shown) else ""
+        fail(f"{query!r} matches {len(e.cases)} cases; give one of their ids:\n"
+             + "\n".join(f"  {c.id}  {c.name}" for c in shown) + more, EXIT_NOT_FOUND)
+    except NotFoundError as e:
+        hint = f"\nDid you mean: {', '.join(e.suggestions)}?" if e.suggestions else \
+            "\nTry `kasegeru search` to find it by any word."
+        fail(f"no case with id, alias or name {query!r}.{hint}", EXIT_NOT_FOUND)
 
 
 def _apply_filters(filters: Filters) -> list[Case]:
     try:
-        return catalog().filter(filters)
+        cases = catalog().filter(filters)
     except QueryError as e:
         fail(str(e), EXIT_USAGE)
+    _say_notes(filters)
+    return cases
+
+
+def _say_notes(filters: Filters) -> None:
+    for note in filters.notes:
+        sys.stderr.write(f"Note: {note}\n")
+    filters.notes.clear()
 
 
 def _fields(spec: str | None) -> tuple[str, ...] | None:
@@ -389,12 +509,12 @@ def _main(
 
 
 @app.command("list")
+@filtered
 def list_cases(
-    types: TypeOpt = None, prefecture: PrefOpt = None, region: RegionOpt = None,
-    source: SourceOpt = None, sector: SectorOpt = None, flow: FlowOpt = None,
-    tag: TagOpt = None, year: YearOpt = None,
+    filters: Filters,
     sort: Annotated[str | None, typer.Option(
-        "--sort", help=f"Order by {', '.join(SORT_KEYS)} (default: dataset order).")] = None,
+        "--sort", help="Order by (default: dataset order; started: earliest start first).",
+        metavar=f"<{'|'.join(SORT_KEYS)}>", autocompletion=complete_sort)] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0,
                                               help="Show at most N cases.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
@@ -408,12 +528,14 @@ def list_cases(
 
       kasegeru list --prefecture 宮崎県
 
-      kasegeru list --region kyushu --year 2018 --json
+      kasegeru list --topic 空き家 --operator company
+
+      kasegeru list --region kyushu --until 2009 --json
 
       kasegeru list --source 2019-report --fields id,name,types --format csv
     """
     names = _fields(fields)
-    cases = _apply_filters(_filters(types, prefecture, region, source, sector, flow, tag, year))
+    cases = _apply_filters(filters)
     if sort:
         try:
             cases = catalog().sort(cases, sort, lang.value)
@@ -426,9 +548,9 @@ def list_cases(
 
 @app.command()
 def show(
-    case_id: Annotated[str, typer.Argument(metavar="ID", help="Case id or alias "
-                                            "(case and full/half width ignored).",
-                                            autocompletion=complete_case_id)],
+    case_id: Annotated[str, typer.Argument(
+        metavar="ID", help="Case id, alias, name, or a part of a name only one case has "
+        "(case, full/half width and kana ignored).", autocompletion=complete_case_id)],
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
     lang: LangOpt = Lang.ja,
     pager: Annotated[bool, typer.Option(
@@ -444,21 +566,18 @@ def show(
 
       kasegeru show コーバ --lang en
 
+      kasegeru show スタートアップカフェ
+
       kasegeru show co-ba --json | jq .figures
     """
     names = _fields(fields)
     cat = catalog()
-    case = cat.get(case_id)
-    if case is None:
-        suggestions = cat.suggest(case_id)
-        hint = f"\nDid you mean: {', '.join(suggestions)}?" if suggestions else \
-            "\nTry `kasegeru search` to find it by any word."
-        fail(f"no case with id or alias {case_id!r}.{hint}", EXIT_NOT_FOUND)
+    case = _lookup(cat, case_id)
     f = _format(fmt, as_json)
     if f is Format.table:
         from kasegeru_cli.formats.table import show_page
 
-        emit_rich(show_page(cat, case, lang.value), page=pager)
+        emit_rich(show_page(case, cat.page_context(case, lang.value), lang.value), page=pager)
         return
     if f in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
@@ -471,12 +590,11 @@ def show(
 
 
 @app.command()
+@filtered
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find (all must match), in Japanese "
-                                         "or English.")],
-    types: TypeOpt = None, prefecture: PrefOpt = None, region: RegionOpt = None,
-    source: SourceOpt = None, sector: SectorOpt = None, flow: FlowOpt = None,
-    tag: TagOpt = None, year: YearOpt = None,
+    query: Annotated[str, typer.Argument(help="Words to find, in Japanese or English: all "
+                                         "must match; a OR b; \"a phrase\".")],
+    filters: Filters,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0,
                                               help="Show at most N results.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
@@ -484,23 +602,28 @@ def search(
 ) -> None:
     """Search every text field in both languages, ranked, with the matching snippet.
 
-    Matching ignores case, full/half width and hiragana/katakana.
+    Matching ignores case, full/half width and hiragana/katakana. English words
+    match whole (DX is not TEDx), with plurals and hyphens folded (startup =
+    start-ups). A word that names a topic also finds its other spellings and
+    the cases of that topic: 空き家 finds 空家 and 空き店舗, "vacant houses" too.
 
     Examples:
 
       kasegeru search コワーキング
 
-      kasegeru search "bank startup" --json
+      kasegeru search "vacant houses"
 
-      kasegeru search 移住 --region chugoku
+      kasegeru search "bank start-up" --json
+
+      kasegeru search 空き家 OR 古民家 --region chugoku
     """
     names = _fields(fields)
-    filters = _filters(types, prefecture, region, source, sector, flow, tag, year)
     cat = catalog()
     try:
         hits = cat.search(query, filters)
     except QueryError as e:
         fail(str(e), EXIT_USAGE)
+    _say_notes(filters)
     if STATE._loaded is not None:
         STATE._loaded.keep_folded_texts(cat.folded_texts)
     if limit is not None:
@@ -519,20 +642,51 @@ def types(
 
       kasegeru types
 
-      kasegeru types --json | jq '.[] | {slug, cases_report}'
+      kasegeru types --json | jq '.[] | {slug, cases_named, cases_group}'
     """
     cat = catalog()
     counts = cat.count_by_type()
+    zero = {"named": 0, "group": 0, "editorial": 0}
     rows = [{
         "slug": t.slug, "name": t.name, "name_en": t.name_en, "definition": t.definition,
         "defined_in": t.defined_in, "examples": list(t.examples),
-        "cases_report": counts.get(slug, (0, 0))[0],
-        "cases_editorial": counts.get(slug, (0, 0))[1],
+        **{f"cases_{basis}": n for basis, n in counts.get(slug, zero).items()},
     } for slug, t in cat.dataset.types.items()]
 
     def table() -> "RenderableType":
         from kasegeru_cli.formats.table import types_table
-        return types_table(cat, lang.value)
+
+        names = {c.id: c.display_name(lang.value) for c in cat.cases}
+        return types_table(rows, names)
+    output_rows(rows, _format(fmt, as_json), table)
+
+
+@app.command()
+def topics(
+    fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangOpt = Lang.ja,
+) -> None:
+    """The topics cases are filed under (editorial; docs/DATA.md): each one's
+    name, criterion, the spellings search bridges, and how many cases have it.
+
+    Examples:
+
+      kasegeru topics
+
+      kasegeru list --topic vacant-buildings
+
+      kasegeru topics --json | jq '.[] | {slug, cases}'
+    """
+    cat = catalog()
+    counts = dict(cat.stats("topic"))
+    rows = [{
+        "slug": t.slug, "name": t.name, "name_en": t.name_en, "criterion": t.criterion,
+        "variants": list(t.variants), "cases": counts.get(slug, 0),
+    } for slug, t in cat.dataset.topics.items()]
+
+    def table() -> "RenderableType":
+        from kasegeru_cli.formats.table import topics_table
+
+        return topics_table(rows, lang.value)
     output_rows(rows, _format(fmt, as_json), table)
 
 
@@ -560,54 +714,54 @@ def sources(
 
     def table() -> "RenderableType":
         from kasegeru_cli.formats.table import sources_table
-        return sources_table(cat, lang.value)
+        return sources_table(rows, lang.value)
     output_rows(rows, _format(fmt, as_json), table)
 
 
-class StatsBy(str, Enum):
-    type = "type"
-    prefecture = "prefecture"
-    region = "region"
-    source = "source"
-    sector = "sector"
-    flow = "flow"
-    tag = "tag"
-    year = "year"
+StatsBy = Enum("StatsBy", {k: k for k in STATS_KEYS}, type=str)  # type: ignore[misc]
 
 
 assert tuple(s.value for s in StatsBy) == STATS_KEYS
 
 
 @app.command()
+@filtered
 def stats(
-    by: Annotated[StatsBy, typer.Option("--by", "-b", help="What to count by.",
-                                        case_sensitive=False)] = StatsBy.type,
-    types: TypeOpt = None, prefecture: PrefOpt = None, region: RegionOpt = None,
-    source: SourceOpt = None, sector: SectorOpt = None, flow: FlowOpt = None,
-    tag: TagOpt = None, year: YearOpt = None,
+    filters: Filters,
+    by: Annotated[StatsBy, typer.Option(
+        "--by", "-b", help="What to count by: type, prefecture, region, source, section, "
+        "category, sector, flow, tag, topic, operator (kind of the lead actors), basis, "
+        "started (year), decade, year (of any event).", case_sensitive=False)
+    ] = StatsBy.type,  # type: ignore[attr-defined]
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
 ) -> None:
-    """Count cases by type, prefecture, region, source, sector, flow, tag or year,
-    with a bar each. A case with two values counts for both.
+    """Count cases by a facet (type, topic, operator, region, started …), with a
+    bar each. A case with two values counts for both; cases with none count
+    under null (shown as "(none)").
 
     Examples:
 
-      kasegeru stats --by prefecture
+      kasegeru stats --by topic
 
       kasegeru stats --by region --source 2019-report --json
+
+      kasegeru stats --by decade --operator company
     """
-    cases = _apply_filters(_filters(types, prefecture, region, source, sector, flow, tag, year))
-    counted = catalog().stats(by.value, cases)
+    cases = _apply_filters(filters)
+    counted = catalog().stats(by.value, cases, anywhere=filters.anywhere)
     rows = [{by.value: k, "cases": n} for k, n in counted]
 
     def table() -> "RenderableType":
         from kasegeru_cli.formats.table import stats_bars
-        return stats_bars(counted, terminal_width(), by.value)
+        return stats_bars([(k if k is not None else "(none)", n) for k, n in counted],
+                          terminal_width(), by.value)
     output_rows(rows, _format(fmt, as_json), table)
 
 
 @app.command()
+@filtered
 def export(
+    filters: Filters,
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="json: array of full records; jsonl: one per line; csv/tsv: "
         "flattened; toml: a valid case file; sqlite: a database (needs -o).",
@@ -619,9 +773,6 @@ def export(
     excel: Annotated[bool, typer.Option(
         "--excel", help="CSV/TSV for Excel: UTF-8 with a BOM, so Japanese shows correctly.")
     ] = False,
-    types: TypeOpt = None, prefecture: PrefOpt = None, region: RegionOpt = None,
-    source: SourceOpt = None, sector: SectorOpt = None, flow: FlowOpt = None,
-    tag: TagOpt = None, year: YearOpt = None,
 ) -> None:
     """Export the dataset (after any filters) with every field.
 
@@ -639,7 +790,6 @@ def export(
     """
     from kasegeru_cli.export import ExportError, export_bytes, write_atomic
 
-    filters = _filters(types, prefecture, region, source, sector, flow, tag, year)
     cat = catalog()
     cases = _apply_filters(filters)
     if output_name is not None and "\x00" in output_name:
@@ -672,14 +822,14 @@ def export(
 
 
 @app.command("map")
+@filtered
 def map_(
-    types: TypeOpt = None, prefecture: PrefOpt = None, region: RegionOpt = None,
-    source: SourceOpt = None, sector: SectorOpt = None, flow: FlowOpt = None,
-    tag: TagOpt = None, year: YearOpt = None,
+    filters: Filters,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
 ) -> None:
     """A tile map of Japan's 47 prefectures, each tile shaded by its number of
-    cases (same filters as list). A case counts once in each prefecture it names.
+    cases (same filters as list). A case counts once in each prefecture where it
+    is (its main places; with --anywhere, every place it names).
 
     Examples:
 
@@ -691,10 +841,10 @@ def map_(
     """
     from kasegeru_cli.prefectures import BY_NAME, PREFECTURES
 
-    cases = _apply_filters(_filters(types, prefecture, region, source, sector, flow, tag, year))
-    counts = dict(catalog().stats("prefecture", cases))
-    counts.pop("(none)", None)
-    unplaced = sum(1 for c in cases if not c.prefectures())
+    cases = _apply_filters(filters)
+    counts = {k: n for k, n in catalog().stats("prefecture", cases, anywhere=filters.anywhere)
+              if k is not None}
+    unplaced = sum(1 for c in cases if not c.prefectures(filters.anywhere))
 
     def table() -> "RenderableType":
         from rich.console import Group
@@ -703,7 +853,8 @@ def map_(
         from kasegeru_cli.formats.tilemap import tile_map
 
         title = f"{len(cases)} cases in {len(counts)} prefectures"
-        note = Text(f"{unplaced} of them name no prefecture (national or overseas scope)",
+        note = Text(f"{unplaced} of them are in no prefecture (a region, national or "
+                    "overseas scope)",
                     style="dim") if unplaced else Text("")
         return Group(tile_map(counts, title), note)
 
@@ -721,6 +872,7 @@ class SchemaFor(str, Enum):
     list = "list"
     search = "search"
     types = "types"
+    topics = "topics"
     sources = "sources"
     stats = "stats"
     map = "map"
@@ -731,7 +883,7 @@ class SchemaFor(str, Enum):
 def schema(
     output: Annotated[SchemaFor, typer.Argument(
         help="Which JSON output: case (show), list (also export), search, types, "
-        "sources, stats, map, cite.", case_sensitive=False)] = SchemaFor.list,
+        "topics, sources, stats, map, cite.", case_sensitive=False)] = SchemaFor.list,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a command's JSON output, for
     validating or generating code against it.
@@ -781,7 +933,7 @@ def validate(
         raise typer.Exit(EXIT_NOT_FOUND) from None
     names = ", ".join(str(p) for p in files)
     emit(f"OK: {len(dataset.cases)} cases, {len(dataset.sources)} sources, "
-         f"{len(dataset.types)} types ({names})\n")
+         f"{len(dataset.types)} types, {len(dataset.topics)} topics ({names})\n")
 
 
 @app.command()
@@ -800,11 +952,7 @@ def cite(
     from kasegeru_cli.formats.table import credit_ja
 
     cat = catalog()
-    case = cat.get(case_id)
-    if case is None:
-        sugg = cat.suggest(case_id)
-        fail(f"no case with id or alias {case_id!r}."
-             + (f"\nDid you mean: {', '.join(sugg)}?" if sugg else ""), EXIT_NOT_FOUND)
+    case = _lookup(cat, case_id)
     rows = []
     for sid in dict.fromkeys(r.source for r in case.sources):
         s = cat.source(sid)
@@ -840,6 +988,8 @@ def run() -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         code = EXIT_INTERRUPTED
+    except OSError:  # stdout failed outside a guard (click's --help): console.py says why
+        raise
     except Exception as e:  # a usage error, or a bug: never a traceback
         from typer._click.exceptions import ClickException
 

@@ -6,7 +6,9 @@ about to draw a table, so JSON output never pays for rich's import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -14,9 +16,24 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from kasegeru_cli.catalog import Catalog, Hit
 from kasegeru_cli.models import Case
 from kasegeru_cli.records import date_text, figure_text, flat_value
+from kasegeru_cli.search import Hit
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the show page needs beyond the case itself, handed in by the caller,
+    so that formats stay below the catalog."""
+
+    type_names: Mapping[str, str] = field(default_factory=dict)
+    """Type slug → its Japanese name."""
+    topic_names: Mapping[str, str] = field(default_factory=dict)
+    """Topic slug → its name in the page's language."""
+    source_titles: Mapping[str, str] = field(default_factory=dict)
+    related: Sequence[Case] = ()
+    credits: Sequence[str] = ()
+    """The 出典 line of each source the case cites."""
 
 _HEADERS_EN = {"id": "id", "name": "name", "types": "types", "prefectures": "prefecture",
                "sources": "source"}
@@ -82,7 +99,7 @@ def _kv(rows: Sequence[tuple[str, str]]) -> RenderableType:
     return Padding(grid, (0, 0, 0, 2))
 
 
-def show_page(catalog: Catalog, case: Case, lang: str = "ja") -> RenderableType:
+def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
     """The whole record, readable top to bottom in an 80-column terminal."""
     first, second = (case.name_en, case.name) if lang == "en" else (case.name, case.name_en)
     parts: list[RenderableType] = [
@@ -93,10 +110,11 @@ def show_page(catalog: Catalog, case: Case, lang: str = "ja") -> RenderableType:
     ]
     facts: list[tuple[str, str]] = []
     if case.types:
-        names = ", ".join(f"{catalog.type_of(t).name} ({t})" if t in catalog.dataset.types else t
+        names = ", ".join(f"{ctx.type_names[t]} ({t})" if t in ctx.type_names else t
                           for t in case.types)
-        basis = "report's placement" if case.types_basis == "report" else \
-            "editorial judgement: the document gives no type"
+        basis = {"named": "the 2019 report names this case under the type",
+                 "group": "the 2019 report places this case's group or section",
+                 }.get(case.types_basis or "", "editorial judgement")
         facts.append(("type", f"{names} — {basis}"))
         if case.types_note:
             facts.append(("", case.types_note))
@@ -106,6 +124,13 @@ def show_page(catalog: Catalog, case: Case, lang: str = "ja") -> RenderableType:
             facts.append((label, value))
     if case.tags:
         facts.append(("tags", ", ".join(case.tags)))
+    if case.topics:
+        facts.append(("topics", ", ".join(
+            f"{ctx.topic_names.get(t, t)} ({t})" for t in case.topics) + "  [editorial]"))
+    if case.started:
+        facts.append(("started", date_text(case.started, case.started_fiscal)
+                      + (f" — {case.started_evidence}" if case.started_evidence else "")
+                      + "  [editorial]"))
     if facts:
         parts.append(Text(""))
         parts.append(_kv(facts))
@@ -125,36 +150,32 @@ def show_page(catalog: Catalog, case: Case, lang: str = "ja") -> RenderableType:
         parts += [_section("Figures 数値"), _bullets([figure_text(f) for f in case.figures])]
     if case.actors:
         parts += [_section("Actors 取組主体・関係者"),
-                  _bullets([a.name + (f" — {a.role}" if a.role else "") for a in case.actors])]
+                  _bullets([a.name + (f" — {a.role}" if a.role else "") + _actor_marks(a.kind,
+                                                                                      a.lead)
+                            for a in case.actors])]
     if case.locations:
         parts += [_section("Places 取組地域"),
-                  _kv([(loc.role, loc.label() + (f" — {loc.note}" if loc.note else ""))
+                  _kv([(loc.role + (" (planned)" if loc.planned else ""),
+                        loc.label() + (f" — {loc.note}" if loc.note else "")
+                        + (f" [{', '.join(loc.regions)}]" if loc.regions else ""))
                        for loc in case.locations])]
     parts += [_section("Sources 出典"),
-              _bullets([_source_line(catalog, r.source, r.section, r.item) for r in case.sources])]
-    related = catalog.related(case)
-    if related:
+              _bullets([_source_line(ctx, r.source, r.section, r.item) for r in case.sources])]
+    if ctx.related:
         parts += [_section("Related 関連事例"),
-                  _kv([(r.id, r.display_name(lang)) for r in related])]
-    credits = credit_lines(catalog, case)
-    parts += [_section("Credit 出典表記"), _bullets(credits)]
+                  _kv([(r.id, r.display_name(lang)) for r in ctx.related])]
+    parts += [_section("Credit 出典表記"), _bullets(list(ctx.credits))]
     return Group(*parts)
 
 
-def _source_line(catalog: Catalog, sid: str, section: str, item: str | None) -> str:
-    src = catalog.dataset.sources.get(sid)
-    title = src.title if src else sid
+def _actor_marks(kind: str | None, lead: bool) -> str:
+    marks = [m for m in (kind, "lead" if lead else None) if m]
+    return f"  [{', '.join(marks)}]" if marks else ""
+
+
+def _source_line(ctx: PageContext, sid: str, section: str, item: str | None) -> str:
+    title = ctx.source_titles.get(sid, sid)
     return f"{title} — {section}" + (f" {item}" if item else "") + f" [{sid}]"
-
-
-def credit_lines(catalog: Catalog, case: Case) -> list[str]:
-    """The 出典 line for each source a case cites, as reuse of the documents requires."""
-    lines = []
-    for sid in dict.fromkeys(r.source for r in case.sources):
-        src = catalog.dataset.sources.get(sid)
-        if src is not None:
-            lines.append(credit_ja(src.title, src.publisher, src.date_note or src.date))
-    return lines
 
 
 def credit_ja(title: str, publisher: str | None, date: str) -> str:
@@ -163,37 +184,50 @@ def credit_ja(title: str, publisher: str | None, date: str) -> str:
     return f"出典：「{title}」{body}（{date}）を加工して作成"
 
 
-def types_table(catalog: Catalog, lang: str = "ja") -> RenderableType:
-    counts = catalog.count_by_type()
+def types_table(rows: Sequence[Mapping[str, Any]], example_names: Mapping[str, str]
+                ) -> RenderableType:
+    """The typology: ``rows`` as ``types --json`` prints them; ``example_names``
+    maps example case ids to their display names."""
     blocks: list[RenderableType] = []
-    for slug, t in catalog.dataset.types.items():
-        report, editorial = counts.get(slug, (0, 0))
-        head = Text.assemble((f"{t.name}", "bold"), f"  {t.name_en}  ", (slug, "cyan"))
-        count = f"{report} case{'s' if report != 1 else ''} placed by the report"
-        if editorial:
-            count += f", {editorial} editorial"
-        examples = [catalog.get(e) for e in t.examples]
-        rows = [("definition", t.definition), ("defined in", t.defined_in), ("cases", count)]
-        if examples:
-            rows.append(("examples", ", ".join(
-                f"{c.display_name(lang)} ({c.id})" for c in examples if c is not None)))
-        blocks += [head, _kv(rows), Text("")]
+    for t in rows:
+        head = Text.assemble((f"{t['name']}", "bold"), f"  {t['name_en']}  ", (t["slug"], "cyan"))
+        count = (f"{t['cases_named']} named by the report, {t['cases_group']} placed with "
+                 f"their group, {t['cases_editorial']} editorial")
+        table_rows = [("definition", t["definition"]), ("defined in", t["defined_in"]),
+                      ("cases", count)]
+        if t["examples"]:
+            table_rows.append(("examples", ", ".join(
+                f"{example_names.get(e, e)} ({e})" for e in t["examples"])))
+        blocks += [head, _kv(table_rows), Text("")]
     return Group(*blocks)
 
 
-def sources_table(catalog: Catalog, lang: str = "ja") -> RenderableType:
-    counts = catalog.count_by_source()
+def topics_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> RenderableType:
+    """The topics: slug, name, how many cases, and the spellings search bridges."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("name", overflow="fold", ratio=1)
+    table.add_column("cases", justify="right", no_wrap=True)
+    for t in rows:
+        first, second = (t["name_en"], t["name"]) if lang == "en" else (t["name"], t["name_en"])
+        table.add_row(t["slug"], Text.assemble(first, "  ", (second, "dim")), str(t["cases"]))
+    return Group(table, Text("Topics are editorial (docs/DATA.md); `kasegeru topics --json` "
+                             "has each one's criterion and variants.", style="dim"))
+
+
+def sources_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> RenderableType:
+    """The documents: ``rows`` as ``sources --json`` prints them."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("id", no_wrap=True)
     table.add_column("document", overflow="fold", ratio=1)
     table.add_column("date", no_wrap=True)
     table.add_column("cases", justify="right", no_wrap=True)
-    for sid, s in catalog.dataset.sources.items():
-        n = counts.get(sid, 0)
-        cases = str(n) if s.expected_cases in (None, n) else f"{n}/{s.expected_cases}"
-        title = s.title_en if lang == "en" else s.title
-        detail = " · ".join(x for x in (s.publisher, s.date_note, s.file) if x)
-        table.add_row(sid, Text.assemble(title, "\n", (detail, "dim")), s.date, cases)
+    for s in rows:
+        n = s["cases"]
+        cases = str(n) if s["expected_cases"] in (None, n) else f"{n}/{s['expected_cases']}"
+        title = s["title_en"] if lang == "en" else s["title"]
+        detail = " · ".join(x for x in (s["publisher"], s["date_note"], s["file"]) if x)
+        table.add_row(s["id"], Text.assemble(title, "\n", (detail, "dim")), s["date"], cases)
     return Group(table, Text("A record counts once for each document it cites.", style="dim"))
 
 
