@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import marshal
 import os
-import pickle
 import threading
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def entries(cache: Path) -> list[Path]:
-    return sorted(cache.glob("*.pickle")) if cache.exists() else []
+    return sorted(cache.glob("*.data")) if cache.exists() else []
 
 
 def test_cached_equals_uncached(cache: Path, bundled: Path) -> None:
@@ -62,7 +61,7 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(cache: Path, bundled: Path) -> N
     [entry] = entries(cache)
     entry.write_bytes(entry.read_bytes()[:100])  # truncated
     assert store.load_cached([bundled]) == good
-    entry.write_bytes(pickle.dumps({"not": "a dataset"}))
+    entry.write_bytes(marshal.dumps({"not": "a dataset"}))
     assert store.load_cached([bundled]) == good
     entry.write_bytes(b"garbage")
     assert store.load_cached([bundled]) == good
@@ -158,7 +157,7 @@ def test_search_keeps_its_folded_texts_and_answers_the_same(cli: Cli, cache: Pat
     assert cold == first == second
     fold.write_bytes(b"garbage")  # a broken entry: fold again, same answer
     assert cli(*args).stdout == cold
-    fold.write_bytes(marshal.dumps([["x"]]))  # the wrong shape: ignored
+    fold.write_bytes(marshal.dumps([["x"]]))  # not sealed: ignored
     assert cli(*args).stdout == cold
 
 
@@ -187,3 +186,217 @@ def test_a_hit_does_not_parse_again(cache: Path, bundled: Path, tmp_path: Path,
 
     monkeypatch.setattr("kasegeru_cli.loader.load_blobs", parse)
     assert store.load_cached(paths) == first
+
+
+# ----------------------------------------------------------------------------- data, not code
+
+
+def test_the_cache_holds_data_not_pickles(cache: Path, bundled: Path) -> None:
+    store.load_cached([bundled])
+    names = sorted(p.suffix for p in cache.iterdir())
+    assert names == [".data", ".show"]
+    for path in cache.iterdir():
+        assert path.read_bytes().startswith(b"kasegeru cache 2\n")
+    assert cache.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_planted_pickle_never_runs(cache: Path, bundled: Path, tmp_path: Path) -> None:
+    import pickle
+
+    store.load_cached([bundled])
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (marker.touch, ())  # type: ignore[return-value]
+
+    key = store._streamed_key([bundled])
+    for suffix in (".pickle", ".data", ".show", ".fold"):
+        (cache / f"{key}{suffix}").write_bytes(pickle.dumps(Payload()))
+    assert store.load_cached([bundled]) == load_files([bundled])
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("kind", ["data", "show", "fold"])
+def test_an_edited_entry_is_a_miss(cli: Cli, cache: Path, kind: str) -> None:
+    args = ("search", "コワーキング", "--json")
+    cold = cli(*args, env={"KASEGERU_NO_CACHE": "1"}).stdout
+    cli(*args)  # fills .data, .show and .fold
+    [entry] = cache.glob(f"*.{kind}")
+    data = bytearray(entry.read_bytes())
+    # The same length, one character changed well inside the content.
+    at = data.index("ツクルバ".encode()) if "ツクルバ".encode() in data else len(data) // 2
+    data[at:at + 3] = "ヤ".encode()
+    entry.write_bytes(bytes(data))
+    assert cli(*args).stdout == cold
+    assert cli("show", "co-ba", "--json").stdout == \
+        cli("show", "co-ba", "--json", env={"KASEGERU_NO_CACHE": "1"}).stdout
+
+
+def test_an_entry_of_another_key_is_a_miss(cache: Path, bundled: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(MINIMAL, encoding="utf-8")
+    store.load_cached([mine])
+    store.load_cached([bundled])
+    key_mine = store._streamed_key([mine])
+    key_bundled = store._streamed_key([bundled])
+    (cache / f"{key_mine}.data").write_bytes((cache / f"{key_bundled}.data").read_bytes())
+    assert store.load_cached([mine]) == load_files([mine])
+
+
+def test_the_codec_is_generic_over_the_models(bundled: Path) -> None:
+    dataset = load_files([bundled])
+    data = store.encode_dataset(dataset)
+    assert store.decode_dataset(marshal.loads(data)) == dataset
+    # A model whose fields changed since the entry was written: a miss.
+    version, table, body = marshal.loads(data)
+    renamed = tuple((name, (*names[:-1], "renamed"), plan) for name, names, plan in table)
+    assert store.decode_dataset((version, renamed, body)) is None
+    # Only the models' own classes are rebuilt.
+    foreign = tuple(("Path" if i == 0 else name, names, plan)
+                    for i, (name, names, plan) in enumerate(table))
+    assert store.decode_dataset((version, foreign, body)) is None
+    assert store.decode_dataset(("x",)) is None
+
+
+def test_the_codec_keeps_dicts_tuples_and_nested_dataclasses() -> None:
+    from dataclasses import dataclass, field
+
+    from kasegeru_cli import models
+
+    @dataclass(frozen=True)
+    class Leaf:
+        x: float | int | None = None
+
+    @dataclass(frozen=True)
+    class Node:
+        name: str
+        leaves: tuple[Leaf, ...] = ()
+        by_name: dict[str, Leaf] = field(default_factory=dict)
+        one: Leaf | None = None
+        mixed: tuple[object, ...] = ()
+        notes: dict[str, str] = field(default_factory=dict)
+
+    root = Node("root", (Leaf(1), Leaf(2.5)), {"a": Leaf(None)}, Leaf(-3),
+                (Leaf(1), "s", (Leaf(2),), None, True), {"k": "v"})
+    empty = Node("empty")
+    with pytest.MonkeyPatch.context() as mp:
+        for cls in (Leaf, Node):
+            cls.__module__ = models.__name__
+            mp.setattr(models, cls.__name__, cls, raising=False)
+        mp.setattr(models, "Dataset", Node)
+        for value in (root, empty):
+            decoded: object = store.decode_dataset(marshal.loads(store.encode_dataset(value)))
+            assert decoded == value
+
+
+def test_a_fifo_a_device_or_a_link_in_place_of_an_entry(cache: Path, bundled: Path) -> None:
+    good = store.load_cached([bundled])
+    key = store._streamed_key([bundled])
+    entry = cache / f"{key}.data"
+    entry.unlink()
+    os.mkfifo(entry)  # a reader would block forever
+    assert store.load_cached([bundled]) == good
+    entry.unlink(missing_ok=True)
+    entry.symlink_to("/dev/zero")  # a reader would read forever
+    assert store.load_cached([bundled]) == good
+    assert store.read_show_index([bundled]) is not None
+
+
+def test_a_shared_writable_directory_is_refused(tmp_path: Path, bundled: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(shared))
+    monkeypatch.delenv("KASEGERU_NO_CACHE", raising=False)
+    monkeypatch.setattr(store, "_noted", set())
+    assert store.load_cached([bundled]) == load_files([bundled])
+    store.load_cached([bundled])
+    assert list(shared.iterdir()) == []
+    err = capsys.readouterr().err
+    assert err.count("Note:") == 1 and "other users can write to it" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_a_directory_of_another_user_is_refused(tmp_path: Path, bundled: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(theirs))
+    monkeypatch.delenv("KASEGERU_NO_CACHE", raising=False)
+    monkeypatch.setattr(store, "_noted", set())
+    store.load_cached([bundled])
+    planted = list(theirs.iterdir())
+    assert len(planted) == 2
+    os.chown(theirs, 65534, 65534)
+    for path in theirs.iterdir():
+        os.chown(path, 65534, 65534)
+    store.load_cached([bundled])
+    assert "belongs to another user" in capsys.readouterr().err
+    assert store.read_show_index([bundled]) is None
+    assert all(p.exists() for p in planted)
+
+
+def test_pruning_removes_only_its_own_names(cache: Path, bundled: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+    import time
+
+    cache.mkdir(mode=0o700)
+    theirs = ["notes.pickle", "photo.show", "x.fold", "ABCDEF0123456789ABCDEF0123456789.data",
+              ".tmp-notmine.txt", "0123456789abcdef0123456789abcdef.json"]
+    for name in theirs:
+        (cache / name).write_text("mine, not the cache's")
+    (cache / "0123456789abcdef0123456789abcdef.pickle").symlink_to(tmp_path / "target")
+    stale = cache / ".tmp-abcd1234.show"  # left by a killed writer
+    stale.write_bytes(b"half")
+    held = cache / ".tmp-efgh5678.data"  # a writer at work in another process
+    held.write_bytes(b"half")
+    fd = os.open(held, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    old = cache / "0123456789abcdef0123456789abcdef.pickle2"
+    old.write_text("x")
+    try:
+        monkeypatch.setattr(store, "_MAX_ENTRIES", 1)
+        store.load_cached([bundled])
+        first = store._streamed_key([bundled])
+        assert first is not None and (cache / f"{first}.data").exists()
+        past = time.time() - 100
+        for path in cache.glob(f"{first}.*"):
+            os.utime(path, (past, past))
+        mine = tmp_path / "mine.toml"
+        mine.write_text(MINIMAL, encoding="utf-8")
+        store.load_cached([mine])  # the newest entry: the older one is pruned
+    finally:
+        os.close(fd)
+    left = sorted(p.name for p in cache.iterdir())
+    for name in theirs:
+        assert name in left
+    assert "0123456789abcdef0123456789abcdef.pickle" in left  # a link: never removed
+    assert held.name in left and stale.name not in left
+    kept = [p.stem for p in entries(cache) if not p.name.startswith(".") and p.stem.islower()]
+    assert kept == [store._streamed_key([mine])]
+
+
+def test_a_byte_cap_not_an_entry_count(cache: Path, bundled: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", "0.05")  # 52 kB: less than the bundled entry
+    assert store.load_cached([bundled]) == load_files([bundled])
+    assert entries(cache) == []
+    mine = tmp_path / "mine.toml"
+    mine.write_text(MINIMAL, encoding="utf-8")
+    store.load_cached([mine])
+    assert len(entries(cache)) == 1
+    assert sum(p.stat().st_size for p in cache.iterdir()) <= 0.05 * 1024 * 1024
+
+
+@pytest.mark.parametrize("value, on", [("0", True), ("", True), ("false", True), ("no", True),
+                                       ("1", False), ("yes", False), ("true", False)])
+def test_no_cache_values(cache: Path, bundled: Path, monkeypatch: pytest.MonkeyPatch,
+                         value: str, on: bool) -> None:
+    monkeypatch.setenv("KASEGERU_NO_CACHE", value)
+    store.load_cached([bundled])
+    assert bool(entries(cache)) is on

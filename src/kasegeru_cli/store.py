@@ -1,29 +1,48 @@
 """Where the dataset comes from: the bundled file, and a cache of it parsed.
 
 The cache keeps the parsed, validated dataset so that a command does not
-re-parse TOML. It is keyed on the content of every file loaded (SHA-256), the
-package version and the package's own modules (name, size, mtime): an edited
-file, an upgrade, a different ``--add`` set or an edited module in a
-development tree is a different key, so the cache is never stale. Each file of
-an entry is written to a temporary name and renamed into place, so a
-concurrent writer or a crash leaves either the whole file or none; a file that
-does not load (truncated, from another Python) is ignored and rebuilt.
+re-parse TOML. It holds data, never code: plain strings, numbers, tuples and
+dicts written with :mod:`marshal`, from which the dataclasses of
+:mod:`kasegeru_cli.models` are rebuilt by name (only classes defined there, and
+only when their fields are still the ones written). Nothing is ever unpickled
+or evaluated.
 
-- ``KEY.pickle``: the :class:`~kasegeru_cli.models.Dataset`.
+Keys: the content of every file loaded (SHA-256), the package version, the
+cache format and the package's own modules (name, size, mtime): an edited
+file, an upgrade, a different ``--add`` set or an edited module in a
+development tree is a different key, so the cache is never stale.
+
+Each entry file starts with a magic line and the SHA-256 of its kind, its key
+and its content; a file whose digest does not match (edited, truncated, copied
+from another entry), that is not a regular file owned by the user, or that is
+larger than the size cap is a miss and is rebuilt. Files are written to a
+temporary name (``.tmp-XXXXXXXX.data``) and renamed into place, so a
+concurrent writer or a crash leaves either the whole file or none.
+
+- ``KEY.data``: the :class:`~kasegeru_cli.models.Dataset`.
 - ``KEY.show``: every case's JSON record (what ``kasegeru show ID --json``
   prints, kept as it stands inside a JSON array), and every id and alias
-  (folded as :meth:`Catalog.get` folds them) to its case id, as :mod:`marshal`
-  data. :mod:`kasegeru_cli.fastpath` answers from it without
-  importing typer or the models; it is made by the same code that prints the
-  answer on the ordinary path, so the two cannot differ. JSON lists join these
-  texts instead of rendering the records again.
+  (folded as :meth:`Catalog.get` folds them) to its case id.
+  :mod:`kasegeru_cli.fastpath` answers from it without importing typer or the
+  models; it is made by the same code that prints the answer on the ordinary
+  path, so the two cannot differ. JSON lists join these texts instead of
+  rendering the records again.
 - ``KEY.fold``: the folded texts search matches against
   (:meth:`Catalog.folded_texts`), written by the first search.
+
+The directory is created with mode 0700. One that belongs to another user, or
+that others can write to, is not used at all (one note on stderr; the command
+still answers, without the cache): whoever can write there could decide what
+kasegeru prints. Pruning keeps the newest entries within an entry count and a
+byte cap (``KASEGERU_CACHE_MAX_MB``, default 512) and deletes only names this
+module writes: ``<32 hex digits>.data|.show|.fold`` (and ``.pickle`` of older
+versions), and temporary files that no running writer holds.
 
 This module imports nothing heavy at the top: the fast path uses it.
 
 Location: ``$KASEGERU_CACHE_DIR``, else ``$XDG_CACHE_HOME/kasegeru``, else
-``~/.cache/kasegeru``. ``KASEGERU_NO_CACHE=1`` turns it off.
+``~/.cache/kasegeru``. ``KASEGERU_NO_CACHE`` set to anything but empty, ``0``,
+``false``, ``no`` or ``off`` turns it off.
 """
 
 from __future__ import annotations
@@ -32,10 +51,11 @@ import contextlib
 import hashlib
 import marshal
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kasegeru_cli import __version__
 
@@ -43,9 +63,15 @@ if TYPE_CHECKING:
     from kasegeru_cli.models import Dataset
 
 BUNDLED_NAME = "cases.toml"
+FORMAT = 2
+"""Of the entry files; part of the key."""
+_MAGIC = b"kasegeru cache 2\n"
+_DIGEST_SIZE = 32
 _MAX_ENTRIES = 16
+_DEFAULT_MAX_MB = 512
 _PACKAGE_DIR = Path(__file__).parent
 _CODE_DIRS = (_PACKAGE_DIR, _PACKAGE_DIR / "formats")
+_KINDS = ("data", "show", "fold")
 
 ShowIndex = tuple[dict[str, str], dict[str, str]]
 """(folded id or alias → case id, case id → its JSON record as an element of a
@@ -77,9 +103,92 @@ def cache_dir() -> Path:
     explicit = os.environ.get("KASEGERU_CACHE_DIR")
     if explicit:
         return Path(explicit)
+    return _default_dir()
+
+
+def _default_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "kasegeru"
+
+
+def cache_disabled() -> bool:
+    """``KASEGERU_NO_CACHE`` is set to a true value (``KASEGERU_NO_CACHE=0`` keeps it on)."""
+    value = os.environ.get("KASEGERU_NO_CACHE", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+def max_bytes() -> int:
+    """The byte cap of the whole cache directory (``KASEGERU_CACHE_MAX_MB``)."""
+    try:
+        mb = float(os.environ.get("KASEGERU_CACHE_MAX_MB", _DEFAULT_MAX_MB))
+    except ValueError:
+        mb = _DEFAULT_MAX_MB
+    if not mb >= 0:  # NaN
+        mb = _DEFAULT_MAX_MB
+    return int(min(mb, 1 << 40) * 1024 * 1024)
+
+
+# --------------------------------------------------------------------------- the directory
+
+_noted: set[str] = set()
+
+
+def _note(message: str) -> None:
+    """One line on stderr, once per process."""
+    if message not in _noted:
+        _noted.add(message)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"Note: {message}\n")
+
+
+def _euid() -> int | None:
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid() if geteuid is not None else None
+
+
+def usable_dir(create: bool = False) -> Path | None:
+    """The cache directory, if it may be used: a directory of this user that no
+    one else can write to. ``create`` makes it (mode 0700) when missing.
+    None when it is missing, cannot be made, or is refused (with a note)."""
+    directory = cache_dir()
+    if create:
+        try:
+            directory.parent.mkdir(parents=True, exist_ok=True)
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        except (OSError, ValueError):
+            return None  # a read-only home: the cache is an optimisation only
+    try:
+        st = directory.stat()
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        return None
+    euid = _euid()
+    if euid is None:
+        return directory
+    hint = ("set KASEGERU_CACHE_DIR to a directory of your own, or KASEGERU_NO_CACHE=1 "
+            "to silence this")
+    if st.st_uid != euid:
+        _note(f"not using the cache in {directory}: it belongs to another user "
+              f"(uid {st.st_uid}); {hint}")
+        return None
+    if st.st_mode & 0o022:
+        if "KASEGERU_CACHE_DIR" not in os.environ or not os.environ["KASEGERU_CACHE_DIR"]:
+            # The default location, ours: made group-writable by an older
+            # version under umask 002. Ours to tighten.
+            with contextlib.suppress(OSError):
+                directory.chmod(0o700)
+                return directory
+        _note(f"not using the cache in {directory}: other users can write to it "
+              f"(mode {stat.S_IMODE(st.st_mode):04o}); run `chmod go-w {directory}` or {hint}")
+        return None
+    return directory
+
+
+# --------------------------------------------------------------------------- keys
 
 
 def _code_digest() -> bytes:
@@ -104,7 +213,8 @@ def cache_key(blobs: Sequence[tuple[str, bytes]]) -> str:
 
 def _key(files: Sequence[tuple[int, bytes]]) -> str:
     h = hashlib.sha256()
-    h.update(f"kasegeru {__version__} py{sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    h.update(f"kasegeru {__version__} cache {FORMAT} "
+             f"py{sys.version_info[0]}.{sys.version_info[1]}\n".encode())
     h.update(_code_digest())
     for size, digest in files:
         h.update(size.to_bytes(8, "big"))
@@ -112,10 +222,20 @@ def _key(files: Sequence[tuple[int, bytes]]) -> str:
     return h.hexdigest()[:32]
 
 
+def all_regular(paths: Sequence[Path]) -> bool:
+    """Every path is a regular file (or a link to one). A pipe (``--data
+    <(…)``, ``/dev/stdin`` on a pipe) can be read once only: it is never
+    hashed for a key, but read and parsed as it comes."""
+    try:
+        return all(stat.S_ISREG(p.stat().st_mode) for p in paths)
+    except (OSError, ValueError):
+        return True  # missing or unreadable: the loader says why
+
+
 def _streamed_key(paths: Sequence[Path]) -> str | None:
     """:func:`cache_key` of the files as they are, hashed in chunks: a hit then never
     holds a whole data file in memory. None when a file cannot be read (the loader
-    says why)."""
+    says why) or is not a regular file."""
     files = []
     buffer = bytearray(1 << 18)
     view = memoryview(buffer)
@@ -124,6 +244,8 @@ def _streamed_key(paths: Sequence[Path]) -> str | None:
             h = hashlib.sha256()  # hashlib.file_digest does this, from Python 3.11 on
             size = 0
             with path.open("rb", buffering=0) as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return None
                 while n := fh.readinto(buffer):
                     h.update(view[:n])
                     size += n
@@ -131,6 +253,273 @@ def _streamed_key(paths: Sequence[Path]) -> str | None:
     except (OSError, ValueError):
         return None
     return _key(files)
+
+
+# --------------------------------------------------------------------------- entry files
+
+
+def _digest(kind: str, key: str, payload: bytes | memoryview) -> bytes:
+    h = hashlib.sha256(f"{kind} {key}\n".encode())
+    h.update(payload)
+    return h.digest()
+
+
+def _seal(kind: str, key: str, payload: bytes) -> bytes:
+    return _MAGIC + _digest(kind, key, payload) + payload
+
+
+def _open_flags() -> int:
+    return (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def _read_entry(directory: Path, key: str, kind: str) -> Any:
+    """The data of ``KEY.kind`` if it is a regular file of this user, within the
+    size cap, and its digest matches; else None. Never blocks on a FIFO, never
+    reads a device, never follows a link."""
+    try:
+        fd = os.open(directory / f"{key}.{kind}", _open_flags())
+    except (OSError, ValueError):
+        return None
+    try:
+        with os.fdopen(fd, "rb", buffering=0) as fh:
+            st = os.fstat(fd)
+            euid = _euid()
+            if (not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022
+                    or (euid is not None and st.st_uid != euid)
+                    or st.st_size > max_bytes() or st.st_size < len(_MAGIC) + _DIGEST_SIZE):
+                return None
+            data = fh.read(st.st_size + 1)
+    except (OSError, ValueError, MemoryError):
+        return None
+    head = len(_MAGIC) + _DIGEST_SIZE
+    view = memoryview(data)
+    if len(data) != st.st_size or view[:len(_MAGIC)] != _MAGIC or \
+            view[len(_MAGIC):head] != _digest(kind, key, view[head:]):
+        return None
+    try:
+        return marshal.loads(view[head:])
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _write(directory: Path, key: str, kind: str, payload: bytes) -> bool:
+    """Write ``KEY.kind`` (sealed) through a temporary file; False when it could
+    not be written or would not fit the size cap. The temporary file is locked
+    while written, so that pruning by another process leaves it alone, and
+    removed on any error, Ctrl-C or SIGTERM."""
+    import tempfile
+
+    data = _seal(kind, key, payload)
+    if len(data) > max_bytes():
+        return False
+    try:
+        fd, name = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=f".{kind}")
+    except (OSError, ValueError):
+        return False
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _lock(fh.fileno())
+            fh.write(data)
+            fh.flush()
+            tmp.replace(directory / f"{key}.{kind}")
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _lock(fd: int) -> None:
+    with contextlib.suppress(ImportError, OSError):
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _held(path: Path) -> bool:
+    """Whether a running writer holds this temporary file (see :func:`_write`)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock: trust only the age
+        try:
+            import time
+
+            return time.time() - path.stat().st_mtime < 3600
+        except OSError:
+            return False
+    try:
+        fd = os.open(path, _open_flags())
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- data-only codec
+# A dataclass instance is written as [class number, {field: value}], with the
+# class table (name, field names, how to rebuild each nested field) in front.
+# Lists appear nowhere else: the models hold tuples. Rebuilding touches only
+# the fields the table names; every other value is used as marshal made it.
+
+_ONE, _SEQ, _MAP, _ANY = 1, 2, 3, 4
+_LEAVES = (str, int, float, bool, type(None))
+
+
+class _Unsupported(TypeError):
+    """A value that is not plain data (no cache is written for it)."""
+
+
+def encode_dataset(dataset: object) -> bytes:
+    """``dataset`` (a tree of dataclasses, tuples, dicts and scalars) as marshal bytes."""
+    import dataclasses
+
+    numbers: dict[type, int] = {}
+    table: list[tuple[str, tuple[str, ...]]] = []
+    seen: list[dict[str, set[str]]] = []
+    # Equal strings as one object: marshal then writes the repeats as references,
+    # and reading makes each string once (roles, sources, sections repeat a lot).
+    strings: dict[str, str] = {}
+
+    def enc(value: Any) -> tuple[Any, str]:
+        """(encoded, shape): 'plain', 'none', 'empty-tuple', 'empty-dict', 'one', 'seq',
+        'map' or 'any'."""
+        t = type(value)
+        if t is str:
+            return strings.setdefault(value, value), "plain"
+        if t in _LEAVES:
+            return value, "none" if value is None else "plain"
+        if t is tuple:
+            parts = [enc(v) for v in value]
+            if not parts:
+                return (), "empty-tuple"
+            shapes = {s for _, s in parts}
+            kind = "seq" if shapes == {"one"} else \
+                "plain" if shapes <= {"plain", "none", "empty-tuple", "empty-dict"} else "any"
+            return tuple(e for e, _ in parts), kind
+        if t is dict:
+            if any(type(k) is not str for k in value):
+                raise _Unsupported("a dict key that is not a string")
+            items = {strings.setdefault(k, k): enc(v) for k, v in value.items()}
+            if not items:
+                return {}, "empty-dict"
+            shapes = {s for _, s in items.values()}
+            kind = "map" if shapes == {"one"} else \
+                "plain" if shapes <= {"plain", "none", "empty-tuple", "empty-dict"} else "any"
+            return {k: e for k, (e, _) in items.items()}, kind
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            number = numbers.get(t)
+            fields = dataclasses.fields(value)
+            if number is None:
+                number = numbers[t] = len(table)
+                table.append((t.__name__, tuple(f.name for f in fields)))
+                seen.append({})
+            row = {}
+            for f in fields:
+                row[f.name], s = enc(getattr(value, f.name))
+                seen[number].setdefault(f.name, set()).add(s)
+            return [number, row], "one"
+        raise _Unsupported(f"cannot cache a {t.__name__}")
+
+    body, _ = enc(dataset)
+    classes = []
+    for (name, names), shapes in zip(table, seen, strict=True):
+        plan = []
+        for field_name in names:
+            s = shapes.get(field_name, set())
+            if s <= {"plain", "none", "empty-tuple", "empty-dict"}:
+                continue
+            if s - {"none"} == {"one"}:
+                plan.append((field_name, _ONE))
+            elif s - {"empty-tuple"} == {"seq"}:
+                plan.append((field_name, _SEQ))
+            elif s - {"empty-dict"} == {"map"}:
+                plan.append((field_name, _MAP))
+            else:
+                plan.append((field_name, _ANY))
+        classes.append((name, names, tuple(plan)))
+    return marshal.dumps((FORMAT, tuple(classes), body), 4)
+
+
+def decode_dataset(obj: Any) -> Dataset | None:
+    """The dataset of :func:`encode_dataset`'s data, or None when it does not
+    describe the models as they are now (or is not what it writes)."""
+    import dataclasses
+
+    from kasegeru_cli import models
+
+    try:
+        version, table, body = obj
+        if version != FORMAT:
+            return None
+        classes = []
+        for name, names, plan in table:
+            cls = getattr(models, name, None) if type(name) is str else None
+            if (not isinstance(cls, type) or not dataclasses.is_dataclass(cls)
+                    or cls.__module__ != models.__name__
+                    or tuple(f.name for f in dataclasses.fields(cls)) != names
+                    or any(f not in names or k not in (_ONE, _SEQ, _MAP, _ANY)
+                           for f, k in plan)):
+                return None
+            classes.append((cls, plan))
+        new = object.__new__
+
+        def build(value: list[Any]) -> object:
+            cls, plan = classes[value[0]]
+            row = value[1]
+            for name, kind in plan:
+                v = row[name]
+                if kind == _SEQ:
+                    row[name] = tuple([builders[x[0]](x) for x in v])
+                elif kind == _MAP:
+                    row[name] = {k: builders[x[0]](x) for k, x in v.items()}
+                elif kind == _ONE:
+                    if v is not None:
+                        row[name] = builders[v[0]](v)
+                else:
+                    row[name] = rebuild(v)
+            instance: object = new(cls)
+            instance.__dict__.update(row)
+            return instance
+
+        def flat(cls: type) -> Callable[[list[Any]], object]:
+            def build_flat(value: list[Any]) -> object:  # no nested field to rebuild
+                instance: object = new(cls)
+                instance.__dict__.update(value[1])
+                return instance
+            return build_flat
+
+        builders = [build if plan else flat(cls) for cls, plan in classes]
+
+        def rebuild(value: Any) -> Any:
+            t = type(value)
+            if t is list:
+                return build(value)
+            if t is tuple:
+                return tuple(map(rebuild, value))
+            if t is dict:
+                return {k: rebuild(v) for k, v in value.items()}
+            if t in _LEAVES:
+                return value
+            raise TypeError(t.__name__)
+
+        dataset = build(body)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+    return dataset if type(dataset) is models.Dataset else None
+
+
+# --------------------------------------------------------------------------- loading
 
 
 def load_cached(paths: Sequence[Path]) -> Dataset:
@@ -142,7 +531,7 @@ def load_cached(paths: Sequence[Path]) -> Dataset:
 class Loaded:
     """A dataset from :func:`load`, and the way to what the cache keeps beside it."""
 
-    def __init__(self, dataset: Dataset, entry: Path | None,
+    def __init__(self, dataset: Dataset, entry: tuple[Path, str] | None,
                  texts: dict[str, str] | None = None) -> None:
         self.dataset = dataset
         self._entry = entry
@@ -151,35 +540,36 @@ class Loaded:
     def json_texts(self) -> dict[str, str] | None:
         """Every case's JSON record by id, as an :func:`array_element`, read from
         the cache on first use (only JSON lists need it); None when the cache is
-        off or unreadable."""
+        off or unreadable, or does not hold every case."""
         if self._texts is None and self._entry is not None:
-            index = _read_show_file(self._entry.with_suffix(".show"))
-            self._texts = index[1] if index is not None else None
+            index = _show_index_of(_read_entry(*self._entry, "show"))
+            texts = index[1] if index is not None else None
+            if texts is not None and all(c.id in texts for c in self.dataset.cases):
+                self._texts = texts
         return self._texts
 
     def folded_texts(self) -> list[list[str]] | None:
         """:meth:`Catalog.folded_texts`, if an earlier search kept them."""
         if self._entry is None:
             return None
-        folded = _read_marshal(self._entry.with_suffix(".fold"))
-        return folded if isinstance(folded, list) else None
+        folded = _read_entry(*self._entry, "fold")
+        if isinstance(folded, list) and all(
+                isinstance(texts, list) and all(type(t) is str for t in texts)
+                for texts in folded):
+            return folded
+        return None
 
     def keep_folded_texts(self, folded: Callable[[], list[list[str]]]) -> None:
         """Keep ``folded()`` in the cache for the next search, unless it is there."""
-        if self._entry is not None and not self._entry.with_suffix(".fold").exists():
-            data = folded()
-            _write(self._entry.with_suffix(".fold"), lambda fh: marshal.dump(data, fh))
+        if self._entry is None:
+            return
+        directory, key = self._entry
+        if not (directory / f"{key}.fold").exists() and usable_dir() is not None:
+            _write(directory, key, "fold", marshal.dumps(folded(), 4))
+            _prune(directory)
 
 
-def _read_marshal(path: Path) -> object:
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-
-
-def _read_show_file(path: Path) -> ShowIndex | None:
-    index = _read_marshal(path)
+def _show_index_of(index: object) -> ShowIndex | None:
     if (isinstance(index, tuple) and len(index) == 2
             and isinstance(index[0], dict) and isinstance(index[1], dict)):
         return index
@@ -189,39 +579,39 @@ def _read_show_file(path: Path) -> ShowIndex | None:
 def load(paths: Sequence[Path]) -> Loaded:
     """Like :func:`load_cached`, keeping the way to every case's cached ``show
     --json`` text, so that JSON lists need not render records again."""
-    import pickle
-
-    from kasegeru_cli.models import Dataset
-
-    key = None if os.environ.get("KASEGERU_NO_CACHE") else _streamed_key(paths)
-    if key is not None:
-        entry = cache_dir() / f"{key}.pickle"
-        try:
-            dataset = pickle.loads(entry.read_bytes())
-            if isinstance(dataset, Dataset):
-                return Loaded(dataset, entry)
-        except Exception:  # missing, truncated, or written by an incompatible version
-            pass
+    off = cache_disabled() or not all_regular(paths)
+    key = None if off else _streamed_key(paths)
+    directory = usable_dir() if key is not None else None
+    if key is not None and directory is not None:
+        dataset = decode_dataset(_read_entry(directory, key, "data"))
+        if dataset is not None:
+            return Loaded(dataset, (directory, key))
     from kasegeru_cli.loader import load_blobs, read_bytes  # only on a miss
 
     blobs = [(str(p), read_bytes(p)) for p in paths]
-    if os.environ.get("KASEGERU_NO_CACHE"):
-        return Loaded(load_blobs(blobs), None)
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
+    if off:
+        return Loaded(dataset, None)
     index = show_index(dataset)
+    directory = usable_dir(create=True)
+    if directory is None:
+        return Loaded(dataset, None, index[1])
     # Keyed on the bytes just parsed (the file may have changed since it was hashed).
-    entry = cache_dir() / f"{cache_key(blobs)}.pickle"
-    _store(entry, dataset, index)
-    return Loaded(dataset, entry, index[1])
+    key = cache_key(blobs)
+    _store(directory, key, dataset, index)
+    return Loaded(dataset, (directory, key), index[1])
 
 
 def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
     """The ``show --json`` index for these files, or None when it is not cached
-    (no cache yet, an unreadable file, the cache turned off)."""
-    if os.environ.get("KASEGERU_NO_CACHE"):
+    (no cache yet, an unreadable file, the cache turned off or refused)."""
+    if cache_disabled() or not all_regular(paths):
         return None
     key = _streamed_key(paths)
-    return _read_show_file(cache_dir() / f"{key}.show") if key is not None else None
+    directory = usable_dir() if key is not None else None
+    if key is None or directory is None:
+        return None
+    return _show_index_of(_read_entry(directory, key, "show"))
 
 
 def array_element(document: str) -> str:
@@ -249,45 +639,64 @@ def show_index(dataset: Dataset) -> ShowIndex:
     return keys, records
 
 
-def _store(entry: Path, dataset: Dataset, index: ShowIndex) -> None:
-    import pickle
-
-    # The index first: an entry whose pickle exists is complete.
-    if _write(entry.with_suffix(".show"), lambda fh: marshal.dump(index, fh)):
-        _write(entry, lambda fh: pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL))
-        _prune(entry.parent)
-
-
-def _write(path: Path, dump: Callable[[IO[bytes]], object]) -> bool:
-    import tempfile
-
+def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    except OSError:
-        return False  # a read-only home: the cache is an optimisation only
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            dump(fh)
-        tmp.replace(path)
-        return True
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        return False
+        data = encode_dataset(dataset)
+    except (_Unsupported, ValueError):  # not plain data: answer, do not cache
+        return
+    # The index first: an entry whose .data exists is complete.
+    if _write(directory, key, "show", marshal.dumps(index, 4)):
+        _write(directory, key, "data", data)
+    _prune(directory)
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:  # pruned meanwhile by another process
-        return 0.0
+# --------------------------------------------------------------------------- pruning
+
+
+def _cache_names() -> tuple[Any, Any]:
+    import re
+
+    entry = re.compile(r"([0-9a-f]{32})\.(?:data|show|fold|pickle)\Z")
+    temp = re.compile(r"\.tmp-[a-z0-9_]{8}\.(?:data|show|fold)\Z")
+    return entry, temp
 
 
 def _prune(directory: Path) -> None:
-    entries = sorted(directory.glob("*.pickle"), key=_mtime, reverse=True)
-    for old in entries[_MAX_ENTRIES:]:
-        for path in (old, old.with_suffix(".show"), old.with_suffix(".fold")):
+    """Keep the newest entries within :data:`_MAX_ENTRIES` and :func:`max_bytes`;
+    remove temporary files no writer holds. Only names this module writes are
+    ever removed, and only regular files (never what a link points to)."""
+    entry_name, temp_name = _cache_names()
+    groups: dict[str, list[tuple[Path, int, float]]] = {}
+    try:
+        listing = list(os.scandir(directory))
+    except OSError:
+        return
+    for item in listing:
+        try:
+            if not item.is_file(follow_symlinks=False):
+                continue
+            if temp_name.match(item.name):
+                path = Path(item.path)
+                if not _held(path):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                continue
+            found = entry_name.match(item.name)
+            if found:
+                st = item.stat(follow_symlinks=False)
+                groups.setdefault(found[1], []).append((Path(item.path), st.st_size,
+                                                        st.st_mtime))
+        except OSError:
+            continue
+    cap = max_bytes()
+    newest_first = sorted(groups.values(), key=lambda files: -max(m for _, _, m in files))
+    total = 0
+    for count, files in enumerate(newest_first):
+        size = sum(s for _, s, _ in files)
+        legacy = any(p.suffix == ".pickle" for p, _, _ in files)
+        if count < _MAX_ENTRIES and total + size <= cap and not legacy:
+            total += size
+            continue
+        for path, _, _ in files:
             with contextlib.suppress(OSError):
                 path.unlink()
