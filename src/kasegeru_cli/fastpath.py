@@ -77,14 +77,15 @@ def answer(argv: Sequence[str]) -> int | None:
         return None
     keys, records = index
     case_id = keys.get(id_key(query))
-    if case_id is None:
+    record = records.get(case_id) if case_id is not None else None
+    if type(record) is not str:
         return None  # the Typer app says so, with the nearest ids
     from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 
     use_utf8()
     try:
         with pipe_guard():
-            sys.stdout.write(document_of(records[case_id]))
+            sys.stdout.write(document_of(record))
     except PipeClosed:
         pass
     return 0

@@ -6,6 +6,8 @@ Nothing here imports typer: :mod:`kasegeru_cli.fastpath` answers without it.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -13,6 +15,43 @@ from collections.abc import Iterator
 
 class PipeClosed(Exception):
     """The reader of stdout went away (``kasegeru list | head``): end quietly, exit 0."""
+
+
+class OutputFailed(BaseException):
+    """stdout cannot be written (a full disk, a closed or read-only descriptor):
+    the command ends with the cause and exit 1.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on
+    the way (the Typer app's, click's) turns it into "internal error"."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+        super().__init__(error)
+
+    def message(self) -> str:
+        return f"Error: cannot write the output: {describe(self.error)}\n"
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (removing temporary files) and die of it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signum)
+
+
+def describe(error: OSError) -> str:
+    """``No space left on device`` — the cause as the system words it."""
+    if error.strerror:
+        return error.strerror
+    if error.errno:
+        return os.strerror(error.errno)
+    return str(error) or type(error).__name__
+
+
+def is_broken_pipe(error: BaseException) -> bool:
+    return isinstance(error, BrokenPipeError) or (
+        isinstance(error, OSError) and error.errno in (errno.EPIPE, errno.ECONNRESET))
 
 
 def use_utf8() -> None:
@@ -28,15 +67,46 @@ def use_utf8() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
+class _ClosedRaw(io.RawIOBase):
+    """A stand-in for a descriptor the caller closed (``kasegeru list >&-``):
+    every write fails as writing to it would, with EBADF."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: object) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
+def ensure_streams() -> None:
+    """Python sets sys.stdout (or stderr) to None when its descriptor was closed
+    at start; make them objects that fail on write (stdout: reported as
+    "Bad file descriptor", exit 1) or swallow it (stderr: nowhere to say it)."""
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedRaw()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(os.devnull, "w")),
+                                      encoding="utf-8")
+
+
+def silence_stdout() -> None:
+    """Point stdout at devnull: Python flushes it again at exit, and that flush
+    must not fail (and print a traceback) a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 @contextlib.contextmanager
 def pipe_guard() -> Iterator[None]:
-    """Turn a closed stdout into :class:`PipeClosed`, and make sure it stays quiet."""
+    """Turn a closed stdout into :class:`PipeClosed` (quiet, exit 0), and any other
+    write error into :class:`OutputFailed` (its cause, exit 1)."""
     try:
         yield
         sys.stdout.flush()
-    except BrokenPipeError:
-        # Python flushes stdout again at exit; point it at devnull so that
-        # flush cannot raise a second time and print a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise PipeClosed from None
+    except OSError as e:
+        silence_stdout()
+        if is_broken_pipe(e):
+            raise PipeClosed from None
+        raise OutputFailed(e) from None
