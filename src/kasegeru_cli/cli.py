@@ -77,7 +77,9 @@ STATE = State()
 
 def fail(message: str, code: int = EXIT_NOT_FOUND) -> NoReturn:
     """Print ``Error: message`` on stderr and exit with ``code``."""
-    sys.stderr.write(f"Error: {message}\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"Error: {escape_controls(message)}\n")
     raise typer.Exit(code)
 
 
@@ -121,8 +123,10 @@ def emit_rich(renderable: "RenderableType", page: bool = False) -> None:
     (``$PAGER``, else ``less``), as ``git log`` does; never when piped.
     """
     con = console()
+    from kasegeru_cli.text import printable_renderable
+
     with _pipe_guard(), con.capture() as captured:
-        con.print(renderable)
+        con.print(printable_renderable(renderable))  # no terminal commands from the data
     text = _TRAILING.sub(r"\1", captured.get())
     if page and sys.stdout.isatty() and text.count("\n") >= con.size.height:
         import pydoc
@@ -164,10 +168,12 @@ def _json_texts() -> dict[str, str] | None:
 
 
 def _report_problems(e: DatasetError) -> None:
+    from kasegeru_cli.text import escape_controls
+
     n = len(e.problems)
     sys.stderr.write(f"Error: the dataset is invalid ({n} problem{'s' if n != 1 else ''}):\n")
     for p in e.problems:
-        sys.stderr.write(f"  {p}\n")
+        sys.stderr.write(f"  {escape_controls(str(p))}\n")
 
 
 # --------------------------------------------------------------------------- completion
@@ -788,15 +794,22 @@ def export(
 
       kasegeru export --format toml --source 2019-report > 2019.toml
     """
-    from kasegeru_cli.export import ExportError, export_bytes, write_atomic
+    from kasegeru_cli.export import ExportError, check_target, export_bytes, write_atomic
 
     cat = catalog()
     cases = _apply_filters(filters)
+    if output_name == "-":
+        output_name = None  # -o - is stdout, as for most tools
     if output_name is not None and "\x00" in output_name:
         fail(f"{output_name!r} is not a valid file name (it holds a NUL byte)", EXIT_USAGE)
+    if output_name == "":
+        fail("the output file name is empty (use -o - for stdout)", EXIT_USAGE)
     output = Path(output_name) if output_name is not None else None
-    if output is not None and output.exists() and not force:
-        fail(f"{output} exists; use --force to overwrite it", EXIT_NOT_FOUND)
+    try:
+        if output is not None:
+            check_target(output, force)  # before the work; write_atomic checks again
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
     try:
         if fmt is ExportFormat.sqlite:
             from kasegeru_cli.formats.sqlite import write_sqlite
@@ -813,7 +826,7 @@ def export(
                     sys.stdout.buffer.write(data)
                 return
             write = partial(Path.write_bytes, data=data)
-        write_atomic(output, write)
+        write_atomic(output, write, force=force)
     except ExportError as e:
         fail(str(e), EXIT_USAGE)
     except OSError as e:

@@ -47,6 +47,7 @@ def main() -> None:
     from kasegeru_cli.streams import OutputFailed, Terminated, ensure_streams
 
     ensure_streams()
+    _sane_environment()
     try:
         try:
             from kasegeru_cli.fastpath import answer
@@ -70,6 +71,35 @@ def main() -> None:
     except OSError as e:  # writing stdout outside a guard (the fast path)
         code = _output_error(e)
     leave(code)
+
+
+def _sane_environment() -> None:
+    """Repair what the environment gets wrong before anything reads it.
+
+    - argv under a C/ASCII locale without UTF-8 mode (``PYTHONUTF8=0 LANG=C``):
+      Python decodes the bytes as ASCII with surrogate escapes, and
+      ``search コワーキング`` would search for mojibake. An argument whose bytes
+      are UTF-8 is decoded as UTF-8, unless it names an existing file as it is.
+    - ``COLUMNS`` and ``LINES`` outside sane bounds (0, 1, 20 digits): a
+      width below 20 or above 1,000 columns is clamped; a non-number is ignored.
+    """
+    for i, arg in enumerate(sys.argv):
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.lexists(arg):
+            with contextlib.suppress(UnicodeError):
+                sys.argv[i] = os.fsencode(arg).decode("utf-8")
+    for name, low, high in (("COLUMNS", 20, 1000), ("LINES", 5, 10000)):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        try:
+            number = int(value.strip())
+        except ValueError:
+            del os.environ[name]
+            continue
+        if number <= 0:
+            del os.environ[name]  # the terminal's own size, else rich's 80
+        elif not low <= number <= high:
+            os.environ[name] = str(min(max(number, low), high))
 
 
 def _system_exit(e: SystemExit) -> int:
@@ -115,8 +145,8 @@ def leave(code: int) -> None:
     try:
         sys.stdout.flush()
     except OSError as e:
-        failed = _output_error(e)
-        code = code or failed
+        if code == 0:  # else the failure is already said (a full disk fails twice)
+            code = _output_error(e)
     except ValueError:  # closed by the caller's code
         pass
     with contextlib.suppress(OSError, ValueError):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -60,23 +62,114 @@ def export_bytes(dataset: Dataset, cases: Sequence[Case], fmt: str, *, excel: bo
     return text.encode()
 
 
-def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(tmp)`` for a temporary file beside ``path``, then rename it onto
-    ``path``: a reader never sees a half-written file, and an error (or Ctrl-C)
-    leaves the old file as it was."""
-    directory = path.parent if str(path.parent) else Path()
-    fd, name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+class OutputRefused(OSError):
+    """The output file is not one kasegeru may write: it exists (without
+    ``--force``), it is not a regular file, or it is a link to nothing."""
+
+
+def check_target(path: Path, force: bool) -> None:
+    """Refuse ``path`` before any work when it cannot be written as asked.
+
+    - absent: fine (created exclusively at the end, see :func:`write_atomic`);
+    - a regular file, or a link to one: only with ``--force``, which writes
+      through the link (the link stays, its target is replaced);
+    - a link to nothing: only with ``--force``, which creates the target;
+    - anything else (a directory, a device, a FIFO, a socket): never.
+    """
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if not force:
+                raise OutputRefused(errno.EEXIST, "it is a link to a missing file; use --force "
+                                    "to write through it") from None
+            return
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise OutputRefused(errno.EEXIST, f"it is {what}; only regular files are written")
+    if not force:
+        raise OutputRefused(errno.EEXIST, "it exists; use --force to overwrite it")
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: Path, write: Callable[[Path], object], force: bool = True) -> None:
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then put it at
+    ``path``: a reader never sees a half-written file, and an error, Ctrl-C,
+    SIGTERM or SIGHUP leaves the old file as it was and no temporary file.
+
+    Without ``force`` the file is created exclusively (a hard link, which fails
+    if anything appeared at ``path`` meanwhile). With ``force`` a link is
+    written through and the replaced file keeps its mode. See
+    :func:`check_target` for what is refused.
+    """
+    check_target(path, force)
+    target = Path(os.path.realpath(path)) if force and path.is_symlink() else path
+    directory = target.parent if str(target.parent) else Path()
+    # A short prefix: the temporary name must not be too long where the target is not.
+    fd, name = tempfile.mkstemp(dir=directory, prefix=f".{target.name[:40]}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)
     try:
-        write(tmp)
-        # mkstemp makes the file 0600; an export is an ordinary file, so give it
-        # the mode a plain open() would (0666 less the umask), as cp and shells do.
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        try:
+            write(tmp)
+        except Exception as e:
+            converted = _as_os_error(e)
+            if converted is e:
+                raise
+            raise converted from e
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode) if force else _new_file_mode()
+        except FileNotFoundError:
+            mode = _new_file_mode()
+        tmp.chmod(mode)
+        if force:
+            tmp.replace(target)
+        else:
+            _link_exclusive(tmp, target)
+    finally:
+        for leftover in (tmp, *(Path(f"{tmp}{end}") for end in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _link_exclusive(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` only if nothing is there, atomically."""
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise OutputRefused(errno.EEXIST, "it exists; use --force to overwrite it "
+                            "(it appeared while the export was written)") from None
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK,
+                           errno.EXDEV, errno.ENOSYS):
+            raise
+    # No hard links here (FAT, some network file systems): reserve the name
+    # exclusively, then rename onto the reservation.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise OutputRefused(errno.EEXIST, "it exists; use --force to overwrite it") from None
+    tmp.replace(path)
+
+
+def _as_os_error(e: Exception) -> Exception:
+    """SQLite's errors as the OSError they are (a full disk is ENOSPC)."""
+    if type(e).__module__ != "sqlite3":
+        return e
+    code = getattr(e, "sqlite_errorcode", None)
+    text = str(e)
+    if code == 13 or "disk is full" in text:  # SQLITE_FULL
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if code == 10 or "disk I/O error" in text:  # SQLITE_IOERR
+        return OSError(errno.EIO, os.strerror(errno.EIO))
+    return OSError(errno.EIO, text)

@@ -45,3 +45,41 @@ def id_key(text: str) -> str:
     """How ids and aliases are compared: folded, and with spaces, dots and
     middle dots ignored, so ``co-ba``, ``Co-Ba`` and ``ｃｏ－ｂａ`` are one key."""
     return "".join(ch for ch in fold(text) if ch not in " ・.\u3000")
+
+
+# C0 (but tab and newline), DEL and C1: what a terminal takes as commands (ESC
+# starts colour, cursor and OSC 52 clipboard sequences; U+009B is a one-character
+# CSI). Data shown to people never reaches the terminal with them.
+_CONTROLS = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
+_ESCAPED = {c: f"\\x{c:02x}" for c in _CONTROLS}
+_STRIPPED = dict.fromkeys(_CONTROLS)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character but newline and tab shown as
+    ``\\xNN``: for messages, where the reader should see what is there."""
+    return text.translate(_ESCAPED)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters but newline and tab: for laid-out
+    output (tables), where they take no cells."""
+    return text.translate(_STRIPPED)
+
+
+def printable_renderable(renderable: object) -> object:
+    """A rich renderable that renders ``renderable`` with the control characters
+    of its text removed (after layout: rich gives them no width). The styles
+    rich adds itself (colour, bold) are not text and stay."""
+    from rich.segment import Segment
+
+    class _Printable:
+        def __rich_console__(self, console: object, options: object) -> object:
+            for segment in console.render(renderable, options):  # type: ignore[attr-defined]
+                text = segment.text
+                if segment.control is None and text.translate(_STRIPPED) != text:
+                    yield Segment(text.translate(_STRIPPED), segment.style)
+                else:
+                    yield segment
+
+    return _Printable()

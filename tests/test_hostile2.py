@@ -1,0 +1,284 @@
+"""Hostile input, round two (issue 12): the installed console script in a
+subprocess, with a scratch HOME and cache directory, as an attacker or a
+careless user would run it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kasegeru_cli.export import _as_os_error
+
+from .conftest import MINIMAL
+from .test_hostile import _big_file
+
+BIN = shutil.which("kasegeru", path=str(Path(sys.executable).parent))
+
+pytestmark = pytest.mark.skipif(BIN is None, reason="console script not installed")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith(("LC_", "LANG", "KASEGERU_", "COLUMNS", "LINES"))}
+    return {**keep, "HOME": str(home), "KASEGERU_CACHE_DIR": str(tmp_path / "cache"),
+            "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def run(env: dict[str, str], *args: str, cwd: Path | None = None, **kw: object
+        ) -> subprocess.CompletedProcess[bytes]:
+    assert BIN is not None
+    options: dict[str, object] = {"capture_output": True, "timeout": 120, **kw}
+    return subprocess.run([BIN, *args], env=env, cwd=cwd, check=False,  # type: ignore[call-overload, no-any-return]
+                          **options)
+
+
+def control_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ctl.toml"
+    path.write_text(MINIMAL.replace(
+        'name = "アルファ"',
+        'name = "アルファ\\u001b]52;c;ZXZpbA==\\u0007\\u001b[31mRED\\u009b2J"'), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- 3: controls
+
+
+@pytest.mark.parametrize("args", [["show", "alpha"], ["list"], ["show", "beta"]])
+def test_no_terminal_commands_from_the_data(env: dict[str, str], tmp_path: Path,
+                                            args: list[str]) -> None:
+    data = control_file(tmp_path)
+    result = run(env, "--data", str(data), *args)
+    assert result.returncode == 0, result.stderr
+    for byte in (b"\x1b", b"\x07", "\x9b".encode()):
+        assert byte not in result.stdout
+    if args[-1] == "alpha":
+        assert "アルファ]52;c;ZXZpbA==[31mRED2J".encode() in result.stdout
+
+
+def test_json_keeps_the_data_escaped_as_json_does(env: dict[str, str], tmp_path: Path) -> None:
+    result = run(env, "--data", str(control_file(tmp_path)), "show", "alpha", "--json")
+    assert b"\\u001b]52;c;ZXZpbA==\\u0007\\u001b[31m" in result.stdout
+    assert b"\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("args", [["show", "x\x1b[31m\x9b"], ["cite", "\x1b]52;c;eA==\x07"]])
+def test_errors_escape_what_the_user_typed(env: dict[str, str], args: list[str]) -> None:
+    result = run(env, *args)
+    assert result.returncode == 1
+    assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr
+    assert "\x9b".encode() not in result.stderr
+
+
+def test_validate_messages_escape_control_characters(env: dict[str, str],
+                                                     tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MINIMAL.replace('id = "alpha"', 'id = "al\\u001b[31mpha"')
+                   .replace('related = ["alpha"]', "related = []")
+                   .replace('related = ["beta"]', "related = []"), encoding="utf-8")
+    result = run(env, "validate", str(bad))
+    assert result.returncode == 1
+    assert b"\x1b" not in result.stderr
+    assert b"\\x1b" in result.stderr
+
+
+# ----------------------------------------------------------------------------- 2: exports
+
+
+def test_export_never_clobbers_and_dash_is_stdout(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    out.write_text("mine")
+    refused = run(env, "export", "-o", str(out))
+    assert refused.returncode == 1 and b"use --force" in refused.stderr
+    assert out.read_text() == "mine"
+    dash = run(env, "export", "-o", "-", cwd=tmp_path)
+    assert dash.returncode == 0 and dash.stdout.startswith(b"[")
+    assert not (tmp_path / "-").exists()
+    empty = run(env, "export", "-o", "")
+    assert empty.returncode == 2 and b"empty" in empty.stderr
+
+
+def test_force_keeps_the_mode_and_writes_through_links(env: dict[str, str],
+                                                       tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert run(env, "export", "-o", str(link)).returncode == 1
+    assert target.read_text() == "old"
+    result = run(env, "export", "-o", str(link), "--force")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and target.read_text().startswith("[")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_dangling_link_needs_force(env: dict[str, str], tmp_path: Path) -> None:
+    link = tmp_path / "dangling.json"
+    link.symlink_to(tmp_path / "missing.json")
+    refused = run(env, "export", "-o", str(link))
+    assert refused.returncode == 1 and b"link to a missing file" in refused.stderr
+    assert not (tmp_path / "missing.json").exists()
+    assert run(env, "export", "-o", str(link), "--force").returncode == 0
+    assert link.is_symlink() and (tmp_path / "missing.json").read_text().startswith("[")
+
+
+@pytest.mark.parametrize("make", ["fifo", "dir", "device"])
+def test_non_regular_targets_are_refused_even_with_force(env: dict[str, str], tmp_path: Path,
+                                                         make: str) -> None:
+    target = tmp_path / "target"
+    if make == "fifo":
+        os.mkfifo(target)
+    elif make == "dir":
+        target.mkdir()
+    else:
+        target = Path("/dev/null")
+    result = run(env, "export", "-o", str(target), "--force")
+    assert result.returncode == 1 and b"only regular files are written" in result.stderr
+    assert target.exists() and not target.is_file()
+
+
+def test_a_file_appearing_during_the_export_is_not_replaced(tmp_path: Path) -> None:
+    from kasegeru_cli.export import OutputRefused, write_atomic
+
+    out = tmp_path / "new.json"
+
+    def write(tmp: Path) -> None:
+        tmp.write_text("export")
+        out.write_text("appeared meanwhile")
+
+    with pytest.raises(OutputRefused):
+        write_atomic(out, write, force=False)
+    assert out.read_text() == "appeared meanwhile"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json"]
+
+
+def test_a_long_name_is_reported_by_its_cause(env: dict[str, str], tmp_path: Path) -> None:
+    result = run(env, "export", "-o", str(tmp_path / ("x" * 300)))
+    assert result.returncode == 1
+    assert b"File name too long" in result.stderr and b"internal error" not in result.stderr
+
+
+def test_sqlite_errors_are_os_errors_by_cause() -> None:
+    full = _as_os_error(sqlite3.OperationalError("database or disk is full"))
+    assert isinstance(full, OSError) and full.strerror == os.strerror(28)
+
+
+def _wait_for(condition: object, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition never met"
+        time.sleep(0.02)  # polling a condition, not waiting for a guess
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_during_an_sqlite_export_leave_nothing(
+        env: dict[str, str], tmp_path: Path, signum: int) -> None:
+    big = _big_file(tmp_path, 20_000)
+    out = tmp_path / "out.db"
+    assert BIN is not None
+    proc = subprocess.Popen([BIN, "--data", str(big), "export", "-f", "sqlite", "-o", str(out)],
+                            env={**env, "KASEGERU_NO_CACHE": "1"}, stderr=subprocess.PIPE)
+    _wait_for(lambda: any(p.name.endswith("-journal") for p in tmp_path.iterdir()))
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == -signum, err
+    assert b"Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [big.name, "home"]
+
+
+# ----------------------------------------------------------------------------- 4: streams
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "co-ba"], ["show", "co-ba", "--json"],
+                                  ["types", "--json"], ["--help"], ["--version"], ["export"]])
+def test_a_full_disk_is_reported_by_its_cause(env: dict[str, str], args: list[str]) -> None:
+    with Path("/dev/full").open("wb") as full:
+        result = run(env, *args, stdout=full, capture_output=False, stderr=subprocess.PIPE)
+    assert result.returncode == 1
+    assert result.stderr == b"Error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["list"], ["--help"], ["--version"]])
+def test_a_closed_stdout_is_reported_by_its_cause(env: dict[str, str], args: list[str]) -> None:
+    assert BIN is not None
+    result = subprocess.run([BIN, *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, check=False, timeout=60,
+                            preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr == b"Error: cannot write the output: Bad file descriptor\n"
+
+
+def test_help_into_head_exits_0(env: dict[str, str]) -> None:
+    assert BIN is not None
+    for _ in range(3):
+        proc = subprocess.Popen([BIN, "--help"], env={**env, "COLUMNS": "300"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # what head -1 does
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert err == b""
+
+
+def test_pipes_as_data_and_add(env: dict[str, str], tmp_path: Path) -> None:
+    stdin = run(env, "--data", "/dev/stdin", "list", "--json", "--fields", "id",
+                input=MINIMAL.encode())
+    assert stdin.returncode == 0, stdin.stderr
+    assert b'"alpha"' in stdin.stdout
+    extra = MINIMAL.split("[[cases]]")[0].replace("[types.coworking]", "[types.x]") \
+        .replace("[sources.mine]", "[sources.team]")
+    read_end, write_end = os.pipe()
+    os.write(write_end, extra.encode())
+    os.close(write_end)
+    try:
+        added = run(env, "--add", f"/dev/fd/{read_end}", "sources", "--json",
+                    pass_fds=(read_end,))
+    finally:
+        os.close(read_end)
+    assert added.returncode == 0, added.stderr
+    assert b'"team"' in added.stdout
+
+
+def test_japanese_arguments_under_a_c_locale(env: dict[str, str]) -> None:
+    c_locale = {**env, "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0",
+                "PYTHONCOERCECLOCALE": "0"}
+    utf8 = run(env, "search", "コワーキング", "--json").stdout
+    result = run(c_locale, "search", "コワーキング", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == utf8 and b'"id"' in utf8
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "-5", "99999999999999999999", "abc", ""])
+def test_columns_bounds(env: dict[str, str], columns: str) -> None:
+    result = run({**env, "COLUMNS": columns}, "list", "-n", "3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) >= 5 and "id" in lines[0]
+
+
+def test_no_cache_0_keeps_the_cache(env: dict[str, str], tmp_path: Path) -> None:
+    assert run({**env, "KASEGERU_NO_CACHE": "0"}, "list").returncode == 0
+    assert list((tmp_path / "cache").glob("*.data"))
+
+
+def test_a_world_writable_cache_dir_is_refused_with_one_note(env: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    shared = tmp_path / "cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    result = run(env, "list", "--json")
+    assert result.returncode == 0 and result.stdout.startswith(b"[")
+    assert result.stderr.count(b"Note:") == 1 and b"other users can write" in result.stderr
+    assert list(shared.iterdir()) == []
