@@ -17,7 +17,6 @@ import gc
 import json
 import marshal
 import os
-import pickle
 import statistics
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from kasegeru_cli.records import (  # type: ignore[import-untyped, unused-ignore
 from kasegeru_cli.store import (  # type: ignore[import-untyped, unused-ignore]
     cache_dir,
     cache_key,
+    decode_dataset,
     load_cached,
 )
 
@@ -87,11 +87,13 @@ def main(argv: list[str] | None = None) -> None:
         data = path.read_bytes()
         step("warm: read the file + `cache_key` (SHA-256)",
              lambda: cache_key([(str(path), path.read_bytes())]))
-        entry = cache_dir() / f"{cache_key([(str(path), data)])}.pickle"
-        blob = entry.read_bytes()
-        dataset = step(f"warm: `pickle.loads` of the dataset ({len(blob) / 1e6:.0f} MB)",
-                       lambda: pickle.loads(blob))
-        shown = entry.with_suffix(".show").read_bytes()
+        entry = cache_dir() / f"{cache_key([(str(path), data)])}.data"
+        head = len(b"kasegeru cache 2\n") + 32  # magic line and SHA-256 (store._seal)
+        blob = entry.read_bytes()[head:]
+        dataset = step(f"warm: `marshal.loads` + rebuild of the dataset "
+                       f"({len(blob) / 1e6:.0f} MB)",
+                       lambda: decode_dataset(marshal.loads(blob)))
+        shown = entry.with_suffix(".show").read_bytes()[head:]
         _, texts = step(f"warm: `marshal.loads` of the JSON texts ({len(shown) / 1e6:.0f} MB)",
                         lambda: marshal.loads(shown))
         catalog = Catalog(dataset)
