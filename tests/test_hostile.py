@@ -172,7 +172,8 @@ def datasets(draw: st.DrawFn) -> object:
                        for _ in range(draw(st.integers(0, 2))))
         # Editorial fields quote their own record: a phrase of the summary, an event's date.
         topical = draw(st.booleans())
-        start = events[0] if events and draw(st.booleans()) else None
+        pick_start: bool = draw(st.booleans())
+        start = events[0] if events and pick_start else None
         cases.append(Case(
             id=cid, name=draw(SAFE_TEXT), name_en=draw(SAFE_TEXT), summary=summary,
             summary_en=draw(SAFE_TEXT),

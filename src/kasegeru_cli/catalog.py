@@ -261,11 +261,11 @@ class Catalog:
 
     def resolve_topic(self, text: str) -> str:
         """A topic slug from its slug, Japanese or English name, or any variant."""
-        from kasegeru_cli.search import Term, topic_keys
+        from kasegeru_cli.search import term_key, topic_keys
 
         if self._topic_keys is None:
             self._topic_keys = topic_keys(self.dataset.topics)
-        found = self._topic_keys.get(Term.of(text).key())
+        found = self._topic_keys.get(term_key(text))
         if found is not None:
             return found
         key = fold(text).strip()
@@ -540,6 +540,7 @@ class Catalog:
             allowed = {c.id for c in self.filter(filters)}
         single = clauses[0].typed[0].text if len(clauses) == 1 and len(
             clauses[0].typed) == 1 else None
+        latin = any(t.latin for c in clauses for t in c.terms)
         hits = []
         for case, entries, joined in zip(self.cases, self._index(), self._joined_texts(),
                                          strict=False):
@@ -547,8 +548,10 @@ class Catalog:
                 continue
             # Quick test on the joined texts: every clause must match somewhere.
             present: list[tuple[Term, ...]] = []
+            bare = joined.replace("-", "") if latin else joined
             for clause in clauses:
-                found = tuple(t for t in clause.terms if t.find(joined) is not None)
+                found = tuple(t for t in clause.terms
+                              if t.may_occur(bare) and t.find(joined) is not None)
                 if not found and not set(clause.topics).intersection(case.topics):
                     break
                 present.append(found)
@@ -563,10 +566,10 @@ class Catalog:
                clauses: Sequence[Clause], present: Sequence[tuple[Term, ...]],
                single: str | None) -> Hit | None:
         score = 0.0
-        best: tuple[float, str, str, Term] | None = None
+        best: tuple[float, str, str, Term, str] | None = None
         for clause, terms in zip(clauses, present, strict=True):
             typed = set(clause.typed)
-            clause_best: tuple[float, str, str, Term] | None = None
+            clause_best: tuple[float, str, str, Term, str] | None = None
             for fld, text, folded in entries:
                 weight = _WEIGHTS.get(fld, 1.0)
                 for term in terms:
@@ -578,20 +581,20 @@ class Catalog:
                         field_score *= 2  # the whole field is the query: an exact name or tag
                     score += field_score
                     if clause_best is None or field_score > clause_best[0]:
-                        clause_best = (field_score, fld, text, term)
+                        clause_best = (field_score, fld, text, term, folded)
             if clause_best is None:
                 # Matched through its topic only: the evidence phrase is the snippet.
                 slug = next(t for t in clause.topics if t in case.topics)
                 score += 1.0
                 if best is None:
                     phrase = case.topic_evidence.get(slug, slug)
-                    best = (1.0, "topics", phrase, clause.typed[0])
+                    best = (1.0, "topics", phrase, clause.typed[0], "")
             elif best is None or clause_best[0] > best[0]:
                 best = clause_best
         if best is None:
             return None
-        _, fld, text, term = best
-        snippet = text if fld == "topics" else _snippet_for(text, [term])
+        _, fld, text, term, folded = best
+        snippet = text if fld == "topics" else _snippet_for(text, [term], folded)
         return Hit(case, round(score, 2), fld, snippet)
 
     # ------------------------------------------------------------------ stats
@@ -731,8 +734,18 @@ def _fold_texts(texts: Sequence[str]) -> Sequence[str]:
     return folded
 
 
-def _snippet_for(text: str, terms: Sequence[Term]) -> str:
-    """The text around the first term found in it (folding kept exact per character)."""
+def _snippet_for(text: str, terms: Sequence[Term], folded: str | None = None) -> str:
+    """The text around the first term found in it (folding kept exact per character).
+
+    ``folded`` is the text's fold when known: where it is as long as the text
+    (almost always: NFKC rarely changes a length), positions carry over as they
+    are, without folding the text again character by character.
+    """
+    if folded is not None and len(folded) == len(text):
+        for term in terms:
+            span = term.find(folded)
+            if span is not None and span[1] > span[0]:
+                return _snippet(text, span[0], span[1])
     folded, offsets = fold_with_offsets(text)
     for term in terms:
         span = term.find(folded)

@@ -63,6 +63,21 @@ def records_json(cases: Sequence[Case], cached: Mapping[str, str] | None = None)
     return render_json([case_to_dict(c) for c in cases])
 
 
+def hits_json(cases: Sequence[Case], matches: Sequence[dict[str, Any]],
+              cached: Mapping[str, str]) -> str:
+    """The JSON array of full records each with its ``match`` as the last key:
+    the cache's record texts with the match spliced in before the closing brace,
+    the same bytes as rendering ``{**record, "match": match}`` anew."""
+    from kasegeru_cli.formats.jsonfmt import render_json, render_json_array
+
+    out = []
+    for case, match in zip(cases, matches, strict=True):
+        element = cached[case.id]
+        body = render_json(match)[:-1].replace("\n", "\n    ")
+        out.append(f'{element[:-4]},\n    "match": {body}\n  }}')
+    return render_json_array(out)
+
+
 def case_value(case: Case, name: str) -> Any:
     """One field (or derived field) of a case, as JSON data."""
     if name == "prefectures":
@@ -195,3 +210,5 @@ def search_texts(case: Case) -> Iterator[tuple[str, str]]:
         yield "figures", f"{fig.label} {fig.qualifier or ''}{fig.value:g}{fig.unit or ''}"
     if case.types_note:
         yield "types_note", case.types_note
+    for ref in case.sources:
+        yield "sources", f"{ref.section} {ref.item}" if ref.item else ref.section

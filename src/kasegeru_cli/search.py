@@ -15,9 +15,10 @@ every case that has the topic.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kasegeru_cli.models import Case, Topic
 from kasegeru_cli.text import fold
@@ -68,43 +69,69 @@ def _word_pattern(word: str) -> str:
     return body + "(?:s|es)?"
 
 
+def term_key(raw: str) -> str:
+    """How two spellings are compared to decide they are the same word: folded,
+    and for English the stemmed words (``Vacant Houses`` = ``vacant house``)."""
+    text = " ".join(fold(raw).split())
+    if is_latin(text):
+        return " ".join(latin_words(text))
+    return text
+
+
 @dataclass(frozen=True)
 class Term:
-    """One spelling to look for, compiled for the folded texts."""
+    """One spelling to look for, matched against folded texts."""
 
     text: str
     """Folded, as the user (or a topic variant) wrote it."""
-    pattern: re.Pattern[str] | None = field(default=None, compare=False)
-    """For a Latin term: whole words, hyphens and plurals folded."""
+    latin: bool = False
+    """Written in Latin letters: matched as whole words, hyphens and plurals folded."""
 
     @classmethod
     def of(cls, raw: str) -> Term:
         text = " ".join(fold(raw).split())
-        if is_latin(text):
-            words = latin_words(text)
-            if words:
-                body = r"[\s\-]+".join(_word_pattern(w) for w in words)
-                return cls(text, re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])"))
-        return cls(text)
+        return cls(text, is_latin(text) and bool(latin_words(text)))
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """For a Latin term, compiled on first use (most terms never need it)."""
+        if not self.latin:
+            return None
+        body = r"[\s\-]+".join(_word_pattern(w) for w in latin_words(self.text))
+        return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+
+    @functools.cached_property
+    def literal(self) -> str:
+        """A part every match contains once hyphens are removed: what a quick
+        ``in`` test looks for before the regular expression runs."""
+        if not self.latin:
+            return self.text
+        first = latin_words(self.text)[0]
+        return first[:-1] if first.endswith("y") and len(first) > 2 else first
+
+    def may_occur(self, dehyphenated: str) -> bool:
+        """False when the term cannot occur in a text (given with hyphens removed)."""
+        return self.literal in dehyphenated
 
     def find(self, folded: str) -> tuple[int, int] | None:
         """Where the term first occurs in a folded text."""
-        if self.pattern is None:
+        if not self.latin:
             at = folded.find(self.text)
             return (at, at + len(self.text)) if at >= 0 else None
-        m = self.pattern.search(folded)
+        pattern = self.pattern
+        assert pattern is not None
+        m = pattern.search(folded)
         return m.span() if m else None
 
     def count(self, folded: str) -> int:
-        if self.pattern is None:
+        if not self.latin:
             return folded.count(self.text)
-        return len(self.pattern.findall(folded))
+        pattern = self.pattern
+        assert pattern is not None
+        return len(pattern.findall(folded))
 
     def key(self) -> str:
-        """How two spellings are compared to decide they are the same word."""
-        if self.pattern is not None:
-            return " ".join(latin_words(self.text))
-        return self.text
+        return " ".join(latin_words(self.text)) if self.latin else self.text
 
 
 @dataclass(frozen=True)
@@ -164,7 +191,7 @@ def topic_keys(topics: Mapping[str, Topic]) -> dict[str, str]:
         for spelling in (slug, slug.replace("-", " "), t.name, t.name_en, *t.variants,
                          *t.name.split("・")):
             if spelling.strip():
-                keys.setdefault(Term.of(spelling).key(), slug)
+                keys.setdefault(term_key(spelling), slug)
     return keys
 
 
@@ -209,7 +236,7 @@ def _join_topic_words(clauses: list[list[str]], keys: Mapping[str, str]) -> list
             run = clauses[i:j]
             if all(len(c) == 1 for c in run):
                 phrase = " ".join(c[0] for c in run)
-                if Term.of(phrase).key() in keys:
+                if term_key(phrase) in keys:
                     out.append([phrase])
                     i = j
                     break

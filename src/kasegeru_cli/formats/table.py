@@ -234,12 +234,15 @@ def sources_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> Render
 def stats_bars(rows: Sequence[tuple[str, int]], width: int, label: str) -> RenderableType:
     """A count and a bar per value; bars scale to the terminal width."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column(label, no_wrap=True, overflow="ellipsis", max_width=max(10, width // 3))
+    # Long values (a document's section heading) get two thirds of the width,
+    # folded rather than cut, so two headings that start alike stay apart.
+    longest = max((Text(k).cell_len for k, _ in rows), default=5)
+    room = max(10, width * 2 // 3) if longest > width // 3 else max(10, width // 3)
+    table.add_column(label, no_wrap=longest <= room, overflow="fold", max_width=room)
     table.add_column("cases", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     top = max((n for _, n in rows), default=0)
-    longest = max((Text(k).cell_len for k, _ in rows), default=5)
-    bar_room = max(5, width - min(longest, max(10, width // 3)) - 12)
+    bar_room = max(5, width - min(longest, room) - 12)
     for key, n in rows:
         bar = "█" * max(1, round(n / top * bar_room)) if top and n else ""
         table.add_row(key, str(n), Text(bar, style="cyan"))
