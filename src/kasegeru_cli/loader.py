@@ -98,6 +98,10 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 
     try:
         return tomli.loads(text)
+    except RecursionError:
+        line, what = _deepest(text)
+        raise DatasetError([Problem(name, f"nested too deeply ({what}): a case file needs "
+                                    f"at most {MAX_DEPTH} levels", line=line)]) from None
     except tomli.TOMLDecodeError as e:
         msg = getattr(e, "msg", None) or str(e).split(" (at ")[0]
         line = getattr(e, "lineno", None)
@@ -105,6 +109,61 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         raise DatasetError(
             [Problem(name, f"invalid TOML: {msg}", line=line, column=column)]
         ) from None
+
+
+MAX_DEPTH = 32
+"""Deeper nesting than any case file needs; the TOML parser recurses on it."""
+
+
+def _deepest(text: str) -> tuple[int | None, str]:
+    """Where ``text`` nests beyond :data:`MAX_DEPTH`: its line, and what nests.
+
+    A scan of brackets and braces outside strings and comments, and of dotted
+    keys; only run after the parser gave up, so it costs nothing otherwise.
+    """
+    depth = 0
+    line = 1
+    quote: str | None = None
+    i, n = 0, len(text)
+    at_key = True
+    dots = 0
+    while i < n:
+        ch = text[i]
+        if quote is not None:
+            if ch == "\\" and quote == '"':
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+            if ch == "\n":
+                line += 1
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            continue
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, "arrays or inline tables inside each other"
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "=":
+            at_key = False
+        elif ch == "." and at_key:
+            dots += 1
+            if dots > MAX_DEPTH:
+                return line, "a dotted key with too many parts"
+        elif ch == "\n":
+            line += 1
+            at_key, dots = depth == 0, 0
+        i += 1
+    return None, "deep structure"
 
 
 # --------------------------------------------------------------------------- locating
@@ -190,21 +249,55 @@ class LineIndex:
 Check = Callable[[Any], "str | None"]  # returns an error message, or None if fine
 
 
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _control_problem(v: str, newline_ok: bool) -> str | None:
+    m = (_CONTROL if newline_ok else _CONTROL_OR_NEWLINE).search(v)
+    if m is None:
+        return None
+    char = m.group()
+    what = "a line break" if char in "\n\r" else f"the control character U+{ord(char):04X}"
+    return f"holds {what}, which text here may not"
+
+
 def _is_str(v: Any) -> str | None:
     if not isinstance(v, str):
         return f"must be a string, not {_tname(v)}"
     if not v.strip():
         return "must not be empty (leave the key out instead)"
-    return None
+    return _control_problem(v, newline_ok=False)
+
+
+def _is_text(v: Any) -> str | None:
+    """Prose (a summary, a bullet, a note): a line break is allowed, other controls not."""
+    if not isinstance(v, str):
+        return f"must be a string, not {_tname(v)}"
+    if not v.strip():
+        return "must not be empty (leave the key out instead)"
+    return _control_problem(v, newline_ok=True)
 
 
 def _is_bool(v: Any) -> str | None:
     return None if isinstance(v, bool) else f"must be true or false, not {_tname(v)}"
 
 
+MAX_INT = 2**53 - 1
+"""The largest integer every JSON reader and SQLite keep exactly."""
+
+
 def _is_number(v: Any) -> str | None:
+    import math
+
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return f"must be a number, not {_tname(v)}"
+    if isinstance(v, float) and not math.isfinite(v):
+        return f"must be a finite number, not {v!r} (JSON has no {v!r})"
+    if isinstance(v, int) and abs(v) > MAX_INT:
+        digits = len(str(abs(v)))
+        return (f"is too large ({digits} digits): at most {MAX_INT:,}, what JSON and SQLite "
+                "keep exactly")
     return None
 
 
@@ -215,6 +308,14 @@ def _is_int(v: Any) -> str | None:
 
 
 def _is_str_list(v: Any) -> str | None:
+    return _str_list(v, newline_ok=False)
+
+
+def _is_text_list(v: Any) -> str | None:
+    return _str_list(v, newline_ok=True)
+
+
+def _str_list(v: Any, newline_ok: bool) -> str | None:
     if not isinstance(v, list):
         return f"must be a list of strings, not {_tname(v)}"
     for i, item in enumerate(v):
@@ -222,6 +323,9 @@ def _is_str_list(v: Any) -> str | None:
             return f"item {i + 1} must be a string, not {_tname(item)}"
         if not item.strip():
             return f"item {i + 1} is empty"
+        problem = _control_problem(item, newline_ok)
+        if problem:
+            return f"item {i + 1} {problem}"
     return None
 
 
@@ -233,10 +337,13 @@ def _is_str_table(v: Any) -> str | None:
             return f"{k!r} must be a string, not {_tname(item)}"
         if not item.strip():
             return f"{k!r} is empty"
+        problem = _control_problem(item, newline_ok=False)
+        if problem:
+            return f"{k!r} {problem}"
     return None
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 def date_problem(v: Any) -> str | None:
@@ -244,7 +351,7 @@ def date_problem(v: Any) -> str | None:
     if not isinstance(v, str):
         return ('must be a date string like "2019", "2019-04" or "2019-04-20", '
                 f"not {_tname(v)}")
-    m = _DATE.match(v)
+    m = _DATE.fullmatch(v)
     if not m:
         return f"{v!r} is not a date: use \"2019\", \"2019-04\" or \"2019-04-20\""
     import datetime as dt
@@ -255,6 +362,16 @@ def date_problem(v: Any) -> str | None:
     except ValueError:
         return f"{v!r} is not a real date"
     return None
+
+
+def _date_start(d: str) -> str:
+    """The first day a date of any precision covers: ``2019`` → ``2019-01-01``."""
+    return d + "-01-01"[len(d) - 4:]
+
+
+def _date_end(d: str) -> str:
+    """The last day it covers, for comparing (a ``-31`` in any month is fine here)."""
+    return d + "-12-31"[len(d) - 4:]
 
 
 def _tname(v: Any) -> str:
@@ -274,7 +391,7 @@ ACTOR = {"name": Field(_is_str, True), "role": Field(_is_str), "kind": Field(_is
          "lead": Field(_is_bool), "kind_evidence": Field(_is_str)}
 LOCATION = {
     "prefecture": Field(_is_str), "municipality": Field(_is_str), "area": Field(_is_str),
-    "country": Field(_is_str), "role": Field(_is_str, True), "note": Field(_is_str),
+    "country": Field(_is_str), "role": Field(_is_str, True), "note": Field(_is_text),
     "regions": Field(_is_str_list), "planned": Field(_is_bool),
 }
 EVENT = {
@@ -285,7 +402,7 @@ EVENT = {
 FIGURE = {
     "label": Field(_is_str, True), "value": Field(_is_number, True), "unit": Field(_is_str),
     "value_max": Field(_is_number), "as_of": Field(date_problem), "fiscal": Field(_is_bool),
-    "planned": Field(_is_bool), "qualifier": Field(_is_str), "note": Field(_is_str),
+    "planned": Field(_is_bool), "qualifier": Field(_is_str), "note": Field(_is_text),
 }
 SOURCE_REF = {
     "source": Field(_is_str, True), "section": Field(_is_str, True), "item": Field(_is_str),
@@ -299,11 +416,11 @@ SUBTABLES: dict[str, tuple[dict[str, Field], type]] = {
 }
 CASE = {
     "id": Field(_is_str, True), "name": Field(_is_str, True), "name_en": Field(_is_str, True),
-    "summary": Field(_is_str, True), "summary_en": Field(_is_str, True),
+    "summary": Field(_is_text, True), "summary_en": Field(_is_text, True),
     "aliases": Field(_is_str_list), "types": Field(_is_str_list),
-    "types_basis": Field(_is_str), "types_note": Field(_is_str), "category": Field(_is_str),
+    "types_basis": Field(_is_str), "types_note": Field(_is_text), "category": Field(_is_str),
     "flow": Field(_is_str), "sector": Field(_is_str), "tags": Field(_is_str_list),
-    "points": Field(_is_str_list), "challenges": Field(_is_str_list),
+    "points": Field(_is_text_list), "challenges": Field(_is_text_list),
     "related": Field(_is_str_list), "topics": Field(_is_str_list),
     "topic_evidence": Field(_is_str_table), "started": Field(date_problem),
     "started_fiscal": Field(_is_bool), "started_evidence": Field(_is_str),
@@ -311,12 +428,12 @@ CASE = {
 CASE_KEYS = [*CASE, *SUBTABLES]
 TYPE = {
     "name": Field(_is_str, True), "name_en": Field(_is_str, True),
-    "definition": Field(_is_str, True), "defined_in": Field(_is_str, True),
+    "definition": Field(_is_text, True), "defined_in": Field(_is_str, True),
     "examples": Field(_is_str_list),
 }
 TOPIC = {
     "name": Field(_is_str, True), "name_en": Field(_is_str, True),
-    "criterion": Field(_is_str, True), "variants": Field(_is_str_list),
+    "criterion": Field(_is_text, True), "variants": Field(_is_str_list),
 }
 SOURCE = {
     "file": Field(_is_str, True), "title": Field(_is_str, True), "title_en": Field(_is_str, True),
@@ -326,7 +443,7 @@ SOURCE = {
 }
 TOP = ("schema_version", "types", "topics", "sources", "cases")
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: "a\n" is no id
 
 
 def _suggest(key: str, known: Iterable[str]) -> str:
@@ -419,8 +536,14 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
                     continue
                 if key == "locations":
                     ok &= _check_location(checked, report)
-                if key == "timeline" and "until" in checked and checked["until"] < checked["date"]:
+                if key == "timeline" and "until" in checked and _date_end(checked["until"]) < \
+                        _date_start(checked["date"]):
                     report("ends before it starts", "until")
+                    ok = False
+                if key == "figures" and "value_max" in checked and \
+                        checked["value_max"] < checked["value"]:
+                    report(f"{checked['value_max']!r} is below value {checked['value']!r}: a "
+                           "range runs from value up to value_max", "value_max")
                     ok = False
                 if ok:
                     items.append(cls(**checked))
@@ -438,7 +561,8 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
     if checked is None:
         return None
     ok &= _check_case_rules(checked, values, report_case)
-    if ("sources" not in values or not values["sources"]) and "sources" not in raw:
+    if not values.get("sources") and isinstance(raw.get("sources", []), list) and \
+            not raw.get("sources"):
         report_case("at least one [[cases.sources]] is required", "sources")
         ok = False
     if not ok:
@@ -481,7 +605,7 @@ def _check_location(loc: Mapping[str, Any], report: Callable[[str, str | None], 
 def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
                       report: Callable[[str, str | None], None]) -> bool:
     ok = True
-    if not ID_RE.match(c["id"]):
+    if not ID_RE.fullmatch(c["id"]):
         report(f"{c['id']!r} is not a valid id: lowercase ASCII letters, digits and single "
                "hyphens (co-ba, lodge-yahoo)", "id")
         ok = False
@@ -606,7 +730,7 @@ def _check_named_tables(chk: _Checker, f: _File, raw: Any, kind: str,
         def report(msg: str, fld: str | None, key: str = key) -> None:
             chk.add(f, msg, line=f.lines.table(f"{kind}.{key}", fld),
                     field=f"{kind}.{key}" + (f".{fld}" if fld else ""))
-        if not ID_RE.match(key):
+        if not ID_RE.fullmatch(key):
             report(f"{key!r} is not a valid {kind[:-1]} id", None)
             continue
         if not isinstance(body, dict):
