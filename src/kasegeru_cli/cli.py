@@ -770,7 +770,8 @@ def export(
     filters: Filters,
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="json: array of full records; jsonl: one per line; csv/tsv: "
-        "flattened; toml: a valid case file; sqlite: a database (needs -o).",
+        "flattened; toml: a valid case file; sqlite: a database (needs -o), with Datasette's "
+        "metadata beside it (FILE.metadata.json).",
         case_sensitive=False)] = ExportFormat.json,
     output_name: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.",
@@ -816,6 +817,7 @@ def export(
 
             if output is None:
                 fail("--format sqlite needs --output FILE (a database is not text)", EXIT_USAGE)
+            _check_metadata_target(output, force)
             write: Callable[[Path], object] = partial(write_sqlite, cat.dataset, cases)
         else:
             data = export_bytes(cat.dataset, cases, fmt.value, excel=excel,
@@ -832,6 +834,85 @@ def export(
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
     sys.stderr.write(f"Wrote {len(cases)} cases to {output}\n")
+    if fmt is ExportFormat.sqlite and output is not None:
+        _write_metadata(cat, output, force)
+
+
+def _check_metadata_target(database: Path, force: bool) -> None:
+    """Refuse before any work when Datasette's metadata cannot go beside ``database``."""
+    from kasegeru_cli.export import check_target
+    from kasegeru_cli.web import metadata_path
+
+    path = metadata_path(database)
+    try:
+        check_target(path, force)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}", EXIT_NOT_FOUND)
+
+
+def _write_metadata(cat: Catalog, database: Path, force: bool) -> None:
+    """``export --format sqlite``: Datasette's metadata (title, licence, credit lines,
+    column descriptions, facets, canned queries) as ``NAME.metadata.json``."""
+    from kasegeru_cli.export import write_atomic
+    from kasegeru_cli.web import metadata_json, metadata_path
+
+    path = metadata_path(database)
+    text = metadata_json(cat.dataset, database.stem)
+    try:
+        write_atomic(path, partial(Path.write_text, data=text, encoding="utf-8"), force=force)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}", EXIT_NOT_FOUND)
+    sys.stderr.write(f"Wrote Datasette's metadata to {path}: datasette {database} -m {path}\n")
+
+
+@app.command()
+@filtered
+def serve(
+    filters: Filters,
+    port: Annotated[int, typer.Option(
+        "--port", min=1, max=65535, help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on; 0.0.0.0 lets other machines in.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option(
+        "--open", help="Open the cases page in the web browser.")] = False,
+) -> None:
+    """Browse and search the cases in a web browser: Datasette on the SQLite
+    export (after any filters, with --data and --add), read-only, on this
+    machine only unless --host says otherwise. Needs the web extra:
+    pip install 'kasegeru[web]'.
+
+    The database is built once per dataset and selection and kept in the cache
+    directory. Search finds Japanese words of any length (移住, コワーキング);
+    facets by type, prefecture, topic and operator kind.
+
+    Examples:
+
+      kasegeru serve --open
+
+      kasegeru serve --type coworking --port 8080
+
+      kasegeru --add team.toml serve
+    """
+    try:
+        import datasette  # noqa: F401  (an optional extra: imported here only)
+    except ImportError:
+        fail("kasegeru serve needs Datasette, which is not installed. Install it with:\n"
+             "  pip install 'kasegeru[web]'", EXIT_NOT_FOUND)
+    from kasegeru_cli import web
+    from kasegeru_cli.store import bundled_path
+
+    cases = _apply_filters(filters)
+    if not web.port_free(host, port):
+        fail(f"cannot listen on {host}:{port}: the port is in use or the address is not "
+             "this machine's (try --port)", EXIT_NOT_FOUND)
+    paths = [STATE.data or bundled_path(), *STATE.add]
+    try:
+        with web.prepared(catalog().dataset, cases, paths) as (directory, cached):
+            how = "from the cache" if cached else "built"
+            sys.stderr.write(f"{len(cases)} cases ({how}: {directory})\n")
+            web.run(directory, host, port, open_browser)
+    except OSError as e:
+        fail(f"cannot serve: {e.strerror or e}", EXIT_NOT_FOUND)
 
 
 @app.command("map")
