@@ -28,6 +28,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,6 +181,14 @@ QUERIES: dict[str, dict[str, str]] = {
 
 FACETS = ("types", "prefectures", "topics", "operator_kinds")
 
+# Datasette 0.65 lists every column description above the table, which pushes
+# the search box and the rows off the first screen: a small scrolling box.
+# A data: URL, so the metadata alone carries it (no file to serve).
+CSS = ("dl.column-descriptions{max-height:7.5em;overflow-y:auto;font-size:0.8em;"
+       "border:1px solid #ccc;padding:0.3em 0.6em;margin:0.5em 0}"
+       "dl.column-descriptions dt{float:left;clear:left;margin-right:0.6em}"
+       "dl.column-descriptions dd{margin:0 0 0.15em 0}")
+
 
 def credit_lines(dataset: Dataset) -> list[str]:
     """The credit line (出典) of every source, as ``kasegeru cite`` writes it."""
@@ -238,6 +247,7 @@ def metadata(dataset: Dataset, database: str = DATABASE) -> dict[str, Any]:
         "source": "国土審議会 稼げる国土専門委員会・地方創生の資料 "
                   f"({len(dataset.sources)} documents; 出典 below)",
         "about": "kasegeru",
+        "extra_css_urls": ["data:text/css," + urllib.parse.quote(CSS)],
         "databases": {database: {"description_html": about, "tables": tables,
                                  "queries": QUERIES}},
     }
@@ -367,6 +377,7 @@ def run(directory: Path, host: str, port: int, open_browser: bool) -> None:
     asyncio.run(ds.invoke_startup())
     url = url_for(host, port)
     sys.stderr.write(f"Serving at {url}  (Ctrl-C to stop)\n")
+    sys.stderr.flush()
     if open_browser:
         webbrowser.open(url)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
