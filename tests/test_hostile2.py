@@ -265,7 +265,8 @@ def test_columns_bounds(env: dict[str, str], columns: str) -> None:
     result = run({**env, "COLUMNS": columns}, "list", "-n", "3")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.decode().splitlines()
-    assert len(lines) >= 5 and "id" in lines[0]
+    # A table with its header, or (narrower than the ids need) a block per case.
+    assert len(lines) >= 5 and lines[0].split()[0] in ("id", "ii-office-ueno")
 
 
 def test_no_cache_0_keeps_the_cache(env: dict[str, str], tmp_path: Path) -> None:

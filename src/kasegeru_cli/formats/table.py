@@ -6,16 +6,18 @@ about to draw a table, so JSON output never pays for rich's import.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from kasegeru_cli.formats.wrap import JaText, SlugText, ValuesText
 from kasegeru_cli.models import Case
 from kasegeru_cli.records import date_text, figure_text, flat_value
 from kasegeru_cli.search import Hit
@@ -38,12 +40,21 @@ class PageContext:
 _HEADERS_EN = {"id": "id", "name": "name", "types": "types", "prefectures": "prefecture",
                "sources": "source"}
 
+# Columns printed whole, one value a line: an id is what people copy into `show`,
+# a type is a slug they type, and 宮城県 cut to 宮 would be 宮崎県 as well.
+_WHOLE = ("id", "types", "prefectures", "sources", "started", "started_fiscal", "types_basis",
+          "years", "sector", "flow", "category")
+_GAP = 3  # cells between two columns: padding, the (blank) rule, padding
+NAME_MIN = 16
+"""The narrowest a name column gets (8 Japanese characters) before the table
+turns into one block per case."""
+
 
 def _cell(case: Case, column: str, lang: str) -> str:
     if column == "name":
         return case.display_name(lang)
     if column == "sources":
-        return ", ".join(dict.fromkeys(r.source for r in case.sources))
+        return "\n".join(dict.fromkeys(r.source for r in case.sources))
     if column == "types" and case.types and case.types_basis == "editorial":
         return "\n".join(case.types) + " *"
     if column in ("types", "prefectures"):
@@ -51,30 +62,98 @@ def _cell(case: Case, column: str, lang: str) -> str:
     return flat_value(case, column)
 
 
+def _whole(column: str, cells: Sequence[str]) -> bool:
+    """Whether ``column`` is printed without wrapping: its own kind, or short values."""
+    return column in _WHOLE or all(cell_len(line) <= 12 for c in cells
+                                   for line in c.splitlines())
+
+
 def list_table(cases: Sequence[Case], columns: Sequence[str], lang: str = "ja",
                hits: Sequence[Hit] | None = None) -> RenderableType:
-    """One row per case; ``hits`` adds search's snippet column."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    for col in columns:
-        # The id is what people copy into `show`: never wrapped. The name takes
-        # the room that is left; the short columns keep their natural width.
-        table.add_column(_HEADERS_EN.get(col, col), no_wrap=col in ("id", "prefectures"),
-                         overflow="fold",
-                         ratio=1 if col in ("name", "summary", "summary_en") else None,
-                         min_width=12 if col == "name" else None)
-    if hits is not None:
-        table.add_column("match", overflow="fold", ratio=1, min_width=16)
-    for i, case in enumerate(cases):
-        row: list[RenderableType] = [_cell(case, c, lang) for c in columns]
-        if hits is not None:
-            row.append(Text(hits[i].snippet, style="dim"))
-        table.add_row(*row)
+    """One row per case; ``hits`` adds search's snippet column; laid out for the
+    width it is printed at (:func:`list_layout`)."""
+    return _AtWidth(lambda width: list_layout(cases, columns, lang, hits, width))
+
+
+class _AtWidth:
+    """A renderable built when rich knows the width it will be printed at."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+
+def list_layout(cases: Sequence[Case], columns: Sequence[str], lang: str,
+                hits: Sequence[Hit] | None, width: int) -> RenderableType:
+    """The list at ``width`` cells.
+
+    Ids, types and prefectures are never cut or wrapped; text columns (the name,
+    a snippet) share what is left and break lines by the Japanese rules. When
+    that leaves a name fewer than :data:`NAME_MIN` cells, each case is a block
+    instead: its id and short values on one line, its text below.
+    """
+    cells = [[_cell(case, c, lang) for c in columns] for case in cases]
+    headers = [_HEADERS_EN.get(c, c) for c in columns]
+    whole = [_whole(c, [row[i] for row in cells]) for i, c in enumerate(columns)]
+    natural = [max([cell_len(h), *(cell_len(line) for row in cells
+                                   for line in row[i].splitlines())])
+               for i, h in enumerate(headers)]
+    n_text = sum(1 for w in whole if not w) + (hits is not None)
+    fixed = sum(w for w, keep in zip(natural, whole, strict=True) if keep)
+    gaps = _GAP * (len(columns) + (hits is not None) - 1)
+    room = width - fixed - gaps
     notes = []
     if any(c.types_basis == "editorial" and c.types for c in cases) and "types" in columns:
         notes.append("* editorial type: the source document gives none")
     footer = Text(f"{len(cases)} case{'s' if len(cases) != 1 else ''}"
                   + ("; " + "; ".join(notes) if notes else ""), style="dim")
+    if (n_text and room < NAME_MIN * n_text) or (not n_text and room < 0):
+        return Group(_blocks(cases, columns, cells, whole, hits, width), footer)
+
+    # Every width is decided here, so rich has nothing to shrink: the text
+    # columns share the room left, none wider than its longest line needs.
+    share = room // n_text if n_text else 0
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for i, header in enumerate(headers):
+        if whole[i]:
+            table.add_column(header, no_wrap=True, width=natural[i])
+        else:
+            table.add_column(header, overflow="fold", width=min(share, natural[i]))
+    if hits is not None:
+        table.add_column("match", overflow="fold", width=share)
+    for i, row in enumerate(cells):
+        rendered: list[RenderableType] = [Text(c) if keep else JaText(c)
+                                          for c, keep in zip(row, whole, strict=True)]
+        if hits is not None:
+            rendered.append(JaText(hits[i].snippet, style="dim"))
+        table.add_row(*rendered)
     return Group(table, footer)
+
+
+def _blocks(cases: Sequence[Case], columns: Sequence[str], cells: Sequence[Sequence[str]],
+            whole: Sequence[bool], hits: Sequence[Hit] | None, width: int) -> RenderableType:
+    """The narrow layout: per case, the id and the short values (``·`` between
+    them) on a line, wrapped only between values, then each text indented."""
+    out: list[RenderableType] = []
+    for i, row in enumerate(cells):
+        short = [", ".join(v.splitlines()) for v, keep, col in zip(row, whole, columns,
+                                                                strict=True)
+                 if keep and col != "id" and v]
+        head = row[columns.index("id")] if "id" in columns else ""
+        line = "  ".join(x for x in (head, " · ".join(short)) if x)
+        if cell_len(line) <= width or not head:
+            out.append(ValuesText.assemble((head, "bold"), line[len(head):]))
+        else:  # the id alone on its line (never cut), the rest below
+            out.append(Text(head, style="bold"))
+            out.append(Padding(ValuesText(" · ".join(short)), (0, 0, 0, 2)))
+        for value, keep in zip(row, whole, strict=True):
+            if not keep and value:
+                out.append(Padding(JaText(value), (0, 0, 0, 2)))
+        if hits is not None:
+            out.append(Padding(JaText(hits[i].snippet, style="dim"), (0, 0, 0, 2)))
+    return Group(*out)
 
 
 def _section(title: str) -> Text:
@@ -86,7 +165,7 @@ def _bullets(items: Sequence[str]) -> RenderableType:
     grid.add_column(width=1, no_wrap=True)
     grid.add_column(overflow="fold")
     for item in items:
-        grid.add_row("•", item)
+        grid.add_row("•", JaText(item))
     return Padding(grid, (0, 0, 0, 2))
 
 
@@ -95,7 +174,7 @@ def _kv(rows: Sequence[tuple[str, str]]) -> RenderableType:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     for k, v in rows:
-        grid.add_row(k, v)
+        grid.add_row(k, SlugText(v))  # values name slugs: (remote-work) stays whole
     return Padding(grid, (0, 0, 0, 2))
 
 
@@ -103,10 +182,10 @@ def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
     """The whole record, readable top to bottom in an 80-column terminal."""
     first, second = (case.name_en, case.name) if lang == "en" else (case.name, case.name_en)
     parts: list[RenderableType] = [
-        Text(first, style="bold"),
-        Text(second, style="italic"),
-        Text(f"id: {case.id}" + (f"   aliases: {', '.join(case.aliases)}" if case.aliases else ""),
-             style="dim"),
+        JaText(first, style="bold"),
+        JaText(second, style="italic"),
+        JaText(f"id: {case.id}" + (f"   aliases: {', '.join(case.aliases)}" if case.aliases
+                                   else ""), style="dim"),
     ]
     facts: list[tuple[str, str]] = []
     if case.types:
@@ -136,8 +215,8 @@ def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
         parts.append(_kv(facts))
 
     summaries = [case.summary_en, case.summary] if lang == "en" else [case.summary, case.summary_en]
-    parts += [_section("Summary"), Padding(Text(summaries[0]), (0, 0, 0, 2)),
-              Padding(Text(summaries[1], style="italic"), (1, 0, 0, 2))]
+    parts += [_section("Summary"), Padding(JaText(summaries[0]), (0, 0, 0, 2)),
+              Padding(JaText(summaries[1], style="italic"), (1, 0, 0, 2))]
     if case.points:
         parts += [_section("Points 内容・特徴・成果"), _bullets(case.points)]
     if case.challenges:
@@ -190,7 +269,8 @@ def types_table(rows: Sequence[Mapping[str, Any]], example_names: Mapping[str, s
     maps example case ids to their display names."""
     blocks: list[RenderableType] = []
     for t in rows:
-        head = Text.assemble((f"{t['name']}", "bold"), f"  {t['name_en']}  ", (t["slug"], "cyan"))
+        head = JaText.assemble((f"{t['name']}", "bold"), f"  {t['name_en']}  ",
+                               (t["slug"], "cyan"))
         count = (f"{t['cases_named']} named by the report, {t['cases_group']} placed with "
                  f"their group, {t['cases_editorial']} editorial")
         table_rows = [("definition", t["definition"]), ("defined in", t["defined_in"]),
@@ -210,7 +290,7 @@ def topics_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> Rendera
     table.add_column("cases", justify="right", no_wrap=True)
     for t in rows:
         first, second = (t["name_en"], t["name"]) if lang == "en" else (t["name"], t["name_en"])
-        table.add_row(t["slug"], Text.assemble(first, "  ", (second, "dim")), str(t["cases"]))
+        table.add_row(t["slug"], JaText.assemble(first, "  ", (second, "dim")), str(t["cases"]))
     return Group(table, Text("Topics are editorial (docs/DATA.md); `kasegeru topics --json` "
                              "has each one's criterion and variants.", style="dim"))
 
@@ -227,23 +307,32 @@ def sources_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> Render
         cases = str(n) if s["expected_cases"] in (None, n) else f"{n}/{s['expected_cases']}"
         title = s["title_en"] if lang == "en" else s["title"]
         detail = " · ".join(x for x in (s["publisher"], s["date_note"], s["file"]) if x)
-        table.add_row(s["id"], Text.assemble(title, "\n", (detail, "dim")), s["date"], cases)
+        table.add_row(s["id"], JaText.assemble(title, "\n", (detail, "dim")), s["date"], cases)
     return Group(table, Text("A record counts once for each document it cites.", style="dim"))
 
 
 def stats_bars(rows: Sequence[tuple[str, int]], width: int, label: str) -> RenderableType:
-    """A count and a bar per value; bars scale to the terminal width."""
+    """A count and a bar per value; bars scale to the width printed at (``width``
+    is used when rich does not say)."""
+    return _AtWidth(lambda w: stats_layout(rows, w or width, label))
+
+
+def stats_layout(rows: Sequence[tuple[str, int]], width: int, label: str) -> RenderableType:
+    """:func:`stats_bars` at ``width`` cells: the longest bar ends at the edge."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    # Long values (a document's section heading) get two thirds of the width,
-    # folded rather than cut, so two headings that start alike stay apart.
-    longest = max((Text(k).cell_len for k, _ in rows), default=5)
+    # Long values (a document's section heading) get up to two thirds of the
+    # width, broken into lines rather than cut, so two headings that start
+    # alike stay apart; short ones (a prefecture, a slug) are never broken.
+    longest = max([cell_len(label), *(cell_len(k) for k, _ in rows)])
     room = max(10, width * 2 // 3) if longest > width // 3 else max(10, width // 3)
-    table.add_column(label, no_wrap=longest <= room, overflow="fold", max_width=room)
-    table.add_column("cases", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    count_width = max([len("cases"), *(len(str(n)) for _, n in rows)])
+    label_width = max(4, min(longest, room, width - count_width - 2 * _GAP - 5))
+    bar_room = max(5, width - label_width - count_width - 2 * _GAP)
+    table.add_column(label, width=label_width, no_wrap=longest <= label_width, overflow="fold")
+    table.add_column("cases", justify="right", no_wrap=True, width=count_width)
+    table.add_column("", no_wrap=True, width=bar_room)
     top = max((n for _, n in rows), default=0)
-    bar_room = max(5, width - min(longest, room) - 12)
     for key, n in rows:
-        bar = "█" * max(1, round(n / top * bar_room)) if top and n else ""
-        table.add_row(key, str(n), Text(bar, style="cyan"))
+        bar = "█" * max(1, n * bar_room // top) if top and n else ""
+        table.add_row(JaText(key), str(n), Text(bar, style="cyan"))
     return table

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -38,7 +38,13 @@ assert len(LAYOUT) == 47 and set(LAYOUT) == set(BY_NAME)
 
 ROWS = 1 + max(r for r, _ in LAYOUT.values())
 COLS = 1 + max(c for _, c in LAYOUT.values())
-SHADES = ("grey23", "dark_cyan", "cyan3", "dark_orange", "red3")
+# Sequential (grey, blue, cyan, orange, red) and still five different colours
+# when a 16-colour terminal downgrades them (8, 4, 6, 3, 1).
+SHADES = ("grey23", "blue3", "dark_cyan", "orange3", "red3")
+TEXT_ON = {"orange3": "bold black"}
+"""The text colour on a shade where white would be hard to read."""
+MIN_WIDTH = 4 * 12 + 11
+"""Twelve 4-cell tiles and the gaps between them."""
 
 
 def tile_label(prefecture: str) -> str:
@@ -55,7 +61,36 @@ def _shade(count: int) -> int:
     return sum(1 for lo in BINS if count >= lo)
 
 
+def _style(shade: str) -> str:
+    return f"{TEXT_ON.get(shade, 'bold white')} on {shade}"
+
+
 def tile_map(counts: Mapping[str, int], title: str) -> RenderableType:
+    """The grid, or where the terminal is narrower than :data:`MIN_WIDTH` cells,
+    a sentence saying so and the counts as a list."""
+    return _TileMap(counts, title)
+
+
+class _TileMap:
+    def __init__(self, counts: Mapping[str, int], title: str) -> None:
+        self.counts, self.title = counts, title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if width >= MIN_WIDTH:
+            yield _grid(self.counts, self.title)
+            return
+        from kasegeru_cli.formats.wrap import JaText
+
+        listed = ", ".join(f"{p} {n}" for p, n in sorted(self.counts.items(),
+                                                           key=lambda kv: -kv[1]) if n)
+        yield Text(self.title, style="bold")
+        yield JaText(f"The map needs {MIN_WIDTH} columns and this terminal has {width}; "
+                     "widen it, or see `kasegeru stats --by prefecture`. By prefecture: "
+                     + (listed or "none") + ".")
+
+
+def _grid(counts: Mapping[str, int], title: str) -> RenderableType:
     """The grid: a 4-cell tile per prefecture, name on one line and count below."""
     grid = Table.grid(padding=(0, 1))
     for _ in range(COLS):
@@ -71,13 +106,13 @@ def tile_map(counts: Mapping[str, int], title: str) -> RenderableType:
                 numbers.append(Text("    "))
                 continue
             n = counts.get(pref, 0)
-            style = f"bold white on {SHADES[_shade(n)]}"
+            style = _style(SHADES[_shade(n)])
             names.append(Text(tile_label(pref), style=style))
             numbers.append(Text((str(n) if n else "·").rjust(4), style=style))
         grid.add_row(*names)
         grid.add_row(*numbers)
     labels = ["0", *(f"{lo}-{hi - 1}" if hi - 1 > lo else str(lo)
                      for lo, hi in itertools.pairwise(BINS)), f"{BINS[-1]}+"]
-    legend = Text.assemble("cases: ", *[(f" {label} ", f"bold white on {shade}")
+    legend = Text.assemble("cases: ", *[(f" {label} ", _style(shade))
                                         for label, shade in zip(labels, SHADES, strict=True)])
     return Group(Text(title, style="bold"), grid, legend)
