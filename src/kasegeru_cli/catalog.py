@@ -149,6 +149,7 @@ class Catalog:
         earlier for this dataset (from the cache), so search need not fold again."""
         self.dataset = dataset
         self._key_index: dict[str, Case] | None = None
+        self._key_id_index: dict[str, str] | None = None
         self._folded: list[list[tuple[str, str, str]]] | None = None
         self._joined: list[str] | None = None
         self._folded_source = folded
@@ -183,59 +184,39 @@ class Catalog:
     def lookup(self, query: str) -> Case:
         """The case a user means by ``query``: its id or an alias (:meth:`get`), its
         Japanese or English name, or a part of a name or alias that only one case has
-        (all folded for case, width and kana).
+        (all folded for case, width and kana; :func:`lookup.resolve`).
 
         Raises :class:`AmbiguousError` listing the cases when a part fits several,
         and :class:`NotFoundError` with the nearest ids when none fits.
         """
-        case = self.get(query)
-        if case is not None:
-            return case
-        key = id_key(query)
-        if not key:
-            raise NotFoundError(query, [])
-        names = self._name_keys()
-        exact = list(dict.fromkeys(c.id for k, c in names if k == key))
-        if len(exact) == 1:
-            return self._by_id(exact[0])
-        partial = exact or list(dict.fromkeys(c.id for k, c in names if key in k))
-        if len(partial) == 1:
-            return self._by_id(partial[0])
-        if partial:
-            raise AmbiguousError(query, [self._by_id(i) for i in partial])
-        raise NotFoundError(query, self.suggest(query))
+        from kasegeru_cli.lookup import resolve
+
+        what, found = resolve(query, self.key_ids(), self.name_keys())
+        if what == "found":
+            return self._by_id(found[0])
+        if what == "ambiguous":
+            raise AmbiguousError(query, [self._by_id(i) for i in found])
+        raise NotFoundError(query, found)
 
     def _by_id(self, case_id: str) -> Case:
         return self._keys[id_key(case_id)]
 
-    def _name_keys(self) -> list[tuple[str, Case]]:
-        """(folded key, case) for every id, alias and name, for :meth:`lookup`."""
-        out = []
-        for case in self.cases:
-            for text in (case.id, case.name, case.name_en, *case.aliases):
-                out.append((id_key(text), case))
-        return out
+    def key_ids(self) -> dict[str, str]:
+        """Every folded id and alias and its case id."""
+        if self._key_id_index is None:
+            self._key_id_index = {k: c.id for k, c in self._keys.items()}
+        return self._key_id_index
+
+    def name_keys(self) -> list[tuple[str, str]]:
+        """(folded key, case id) for every id, alias and name: where a part is sought."""
+        return [(id_key(text), case.id) for case in self.cases
+                for text in (case.id, case.name, case.name_en, *case.aliases)]
 
     def suggest(self, query: str, n: int = 3) -> list[str]:
-        """The ids nearest to ``query`` (by id or alias), best first, ties by id.
+        """The ids nearest to ``query`` (by id or alias), best first, ties by id."""
+        from kasegeru_cli.lookup import suggest
 
-        Only keys of about the query's length are compared (a ratio of 0.6 needs
-        it), and a very long query is cut, so the cost does not grow with it.
-        """
-        import difflib
-
-        key = id_key(query)[:80]
-        scored: dict[str, float] = {}
-        lo, hi = len(key) * 0.4, len(key) * 2.5 + 1
-        for k, case in self._keys.items():
-            if not (lo <= len(k) <= hi) and not (key and (key in k or k in key)):
-                continue
-            ratio = difflib.SequenceMatcher(None, key, k).ratio()
-            if key and (key in k or k in key):
-                ratio = max(ratio, 0.75)
-            if ratio >= 0.6 and ratio > scored.get(case.id, 0.0):
-                scored[case.id] = ratio
-        return [i for i, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+        return suggest(query, self.key_ids(), n)
 
     # ------------------------------------------------------------------ resolving
     def resolve_type(self, text: str) -> str:

@@ -238,7 +238,8 @@ def complete_fields(incomplete: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- shared options
 
 FormatOpt = Annotated[Format, typer.Option(
-    "--format", "-f", help="Output format.", case_sensitive=False)]
+    "--format", "-f", help="Output format: table, json, jsonl, csv, tsv or markdown.",
+    metavar="FORMAT", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 FieldsOpt = Annotated[str | None, typer.Option(
     "--fields", help="Comma-separated fields to output, e.g. id,name,prefectures "
@@ -294,7 +295,7 @@ FILTER_OPTIONS: tuple[tuple[str, str, Any], ...] = (
         autocompletion=complete_type, rich_help_panel="Filters")]),
     ("topic", "topics", Annotated[_Many, typer.Option(
         "--topic", help="Topic: slug, Japanese or English name, or a variant (空き家, "
-        "childcare, DX). See `kasegeru topics`.", metavar="TOPIC",
+        "childcare, DX). See: kasegeru topics.", metavar="TOPIC",
         autocompletion=complete_topic, rich_help_panel="Filters")]),
     ("operator", "operators", Annotated[_Many, typer.Option(
         "--operator", help="Kind of the lead actors: company, university, "
@@ -318,7 +319,7 @@ FILTER_OPTIONS: tuple[tuple[str, str, Any], ...] = (
         "--until", help="Started in or before YEAR.", metavar="YEAR",
         rich_help_panel="Filters")]),
     ("source", "sources", Annotated[_Many, typer.Option(
-        "--source", "-s", help="Source document id (see `kasegeru sources`) or file number "
+        "--source", "-s", help="Source document id (see: kasegeru sources) or file number "
         "(003).", metavar="SOURCE", autocompletion=complete_source, rich_help_panel="Filters")]),
     ("basis", "bases", Annotated[_Many, typer.Option(
         "--basis", help="How the type was given: named (the 2019 report names the case), "
@@ -385,9 +386,9 @@ def _lookup(cat: Catalog, query: str) -> Case:
         fail(f"{query!r} matches {len(e.cases)} cases; give one of their ids:\n"
              + "\n".join(f"  {c.id}  {c.name}" for c in shown) + more, EXIT_NOT_FOUND)
     except NotFoundError as e:
-        hint = f"\nDid you mean: {', '.join(e.suggestions)}?" if e.suggestions else \
-            "\nTry `kasegeru search` to find it by any word."
-        fail(f"no case with id, alias or name {query!r}.{hint}", EXIT_NOT_FOUND)
+        from kasegeru_cli.lookup import not_found_message
+
+        fail(not_found_message(query, e.suggestions), EXIT_NOT_FOUND)
 
 
 def _apply_filters(filters: Filters) -> list[Case]:
@@ -438,6 +439,13 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
 
         # Full records: the same bytes as export --format json, from the cache's texts.
         emit(records_json(cases, _json_texts()))
+        return
+    cached = _json_texts() if fmt is Format.json and fields is None else None
+    if cached is not None and hits is not None:
+        from kasegeru_cli.records import hits_json
+
+        emit(hits_json(cases, [{"score": h.score, "field": h.field, "snippet": h.snippet}
+                               for h in hits], cached))
         return
     if fmt in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
@@ -519,14 +527,17 @@ def _main(
 def list_cases(
     filters: Filters,
     sort: Annotated[str | None, typer.Option(
-        "--sort", help="Order by (default: dataset order; started: earliest start first).",
-        metavar=f"<{'|'.join(SORT_KEYS)}>", autocompletion=complete_sort)] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0,
+        "--sort", help=f"Order by {', '.join(SORT_KEYS[:-1])} or {SORT_KEYS[-1]} (default: "
+        "dataset order; started: earliest start first).", metavar="KEY",
+        autocompletion=complete_sort)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, metavar="N",
                                               help="Show at most N cases.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
     lang: LangOpt = Lang.ja,
 ) -> None:
-    """List cases, narrowed by filters. A repeated filter means OR; different filters AND.
+    """List cases, narrowed by filters.
+
+    A repeated filter means OR; different filters AND.
 
     Examples:
 
@@ -563,8 +574,10 @@ def show(
         "--pager/--no-pager", help="Page a long record through $PAGER (default: when "
         "stdout is a terminal).")] = True,
 ) -> None:
-    """Show one case in full: summary, points, challenges, timeline, figures,
-    actors, places, sources and related cases.
+    """Show one case in full.
+
+    Summary, points, challenges, timeline, figures, actors, places, sources and
+    related cases.
 
     Examples:
 
@@ -598,15 +611,16 @@ def show(
 @app.command()
 @filtered
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find, in Japanese or English: all "
-                                         "must match; a OR b; \"a phrase\".")],
+    words: Annotated[list[str], typer.Argument(
+        metavar="WORDS...", help="Words to find, in Japanese or English: all must match; "
+        "a OR b; \"a phrase\".")],
     filters: Filters,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, metavar="N",
                                               help="Show at most N results.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
     lang: LangOpt = Lang.ja,
 ) -> None:
-    """Search every text field in both languages, ranked, with the matching snippet.
+    """Search every text field in both languages, ranked, with snippets.
 
     Matching ignores case, full/half width and hiragana/katakana. English words
     match whole (DX is not TEDx), with plurals and hyphens folded (startup =
@@ -625,6 +639,7 @@ def search(
     """
     names = _fields(fields)
     cat = catalog()
+    query = " ".join(words)
     try:
         hits = cat.search(query, filters)
     except QueryError as e:
@@ -641,8 +656,10 @@ def search(
 def types(
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangOpt = Lang.ja,
 ) -> None:
-    """The 2019 report's typology of 知的対流: each type's definition in the report's
-    own words, where it is defined, its example cases, and how many cases it has.
+    """The 2019 report's typology (知的対流), defined and counted.
+
+    Each type's definition in the report's own words, where it is defined, its
+    example cases, and how many cases it has.
 
     Examples:
 
@@ -671,8 +688,10 @@ def types(
 def topics(
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangOpt = Lang.ja,
 ) -> None:
-    """The topics cases are filed under (editorial; docs/DATA.md): each one's
-    name, criterion, the spellings search bridges, and how many cases have it.
+    """The topics cases are filed under, with counts.
+
+    Topics are editorial (docs/DATA.md): each one's name, criterion, the
+    spellings search bridges, and how many cases have it.
 
     Examples:
 
@@ -700,8 +719,10 @@ def topics(
 def sources(
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangOpt = Lang.ja,
 ) -> None:
-    """The source documents: title, issuing body, date, file, and how many cases
-    cite each (a record citing two documents counts for both).
+    """The five source documents, with the cases each holds.
+
+    Title, issuing body, date, file, and how many cases cite each (a record
+    citing two documents counts for both).
 
     Examples:
 
@@ -737,13 +758,15 @@ def stats(
     by: Annotated[StatsBy, typer.Option(
         "--by", "-b", help="What to count by: type, prefecture, region, source, section, "
         "category, sector, flow, tag, topic, operator (kind of the lead actors), basis, "
-        "started (year), decade, year (of any event).", case_sensitive=False)
+        "started (year), decade, year (of any event).", metavar="FACET",
+        case_sensitive=False)
     ] = StatsBy.type,  # type: ignore[attr-defined]
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
 ) -> None:
-    """Count cases by a facet (type, topic, operator, region, started …), with a
-    bar each. A case with two values counts for both; cases with none count
-    under null (shown as "(none)").
+    """Count cases by a facet (type, topic, region …), with a bar each.
+
+    A case with two values counts for both; cases with none count under null
+    (shown as "(none)" in the table).
 
     Examples:
 
@@ -771,7 +794,7 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="json: array of full records; jsonl: one per line; csv/tsv: "
         "flattened; toml: a valid case file; sqlite: a database (needs -o), with Datasette's "
-        "metadata beside it (FILE.metadata.json).",
+        "metadata beside it (FILE.metadata.json).", metavar="FORMAT",
         case_sensitive=False)] = ExportFormat.json,
     output_name: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.",
@@ -921,9 +944,11 @@ def map_(
     filters: Filters,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
 ) -> None:
-    """A tile map of Japan's 47 prefectures, each tile shaded by its number of
-    cases (same filters as list). A case counts once in each prefecture where it
-    is (its main places; with --anywhere, every place it names).
+    """A tile map of the 47 prefectures, shaded by number of cases.
+
+    Same filters as list. A case counts once in each prefecture where it is
+    (its main places; with --anywhere, every place it names). The map needs 59
+    columns; a narrower terminal gets the counts as a list.
 
     Examples:
 
@@ -977,10 +1002,12 @@ class SchemaFor(str, Enum):
 def schema(
     output: Annotated[SchemaFor, typer.Argument(
         help="Which JSON output: case (show), list (also export), search, types, "
-        "topics, sources, stats, map, cite.", case_sensitive=False)] = SchemaFor.list,
+        "topics, sources, stats, map, cite.", metavar="[OUTPUT]",
+        case_sensitive=False)] = SchemaFor.list,
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of a command's JSON output, for
-    validating or generating code against it.
+    """Print the JSON Schema of a command's JSON output.
+
+    JSON Schema draft 2020-12, for validating or generating code against it.
 
     Examples:
 
@@ -1000,8 +1027,9 @@ def validate(
         help="Case files to check together (default: the dataset in use).",
         metavar="[PATH]...")] = None,
 ) -> None:
-    """Check case files against the schema: every problem is listed with its file,
-    line, case and field. Exit 0 when valid, 1 otherwise.
+    """Check case files; exit 0 when valid, 1 otherwise.
+
+    Every problem is listed with its file, line, case and field.
 
     Several files are checked together, as --data and --add would load them
     (the first is the base; ids must be unique across all).
@@ -1036,8 +1064,9 @@ def cite(
                                             autocompletion=complete_case_id)],
     as_json: JsonOpt = False,
 ) -> None:
-    """Print the credit line(s) for a case's sources, in Japanese and English,
-    ready to paste into a report (reuse of government documents needs one).
+    """Print the credit line(s) for a case, in Japanese and English.
+
+    Ready to paste into a report (reuse of government documents needs one).
 
     Examples:
 

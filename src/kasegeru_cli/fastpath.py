@@ -9,11 +9,15 @@ imported:
 - ``kasegeru show ID --json`` (also ``--json ID``, ``--format json``,
   ``--format=json``, ``-f json``), with the dataset of ``KASEGERU_DATA`` or the
   bundled one;
+- ``kasegeru show QUERY`` when QUERY names no case: the error and the nearest
+  ids, from the cache's small key index (:func:`store.read_lookup_index`),
+  without loading the dataset (100,000 cases: well under a second);
 - ``kasegeru --version`` / ``-V``.
 
-Anything else (another option, ``--data``/``--add``, an unknown ID, no cache
-yet, ``KASEGERU_NO_CACHE``) returns ``None`` and the Typer app answers, with
-its own parsing and messages. The answer itself comes from
+Either may start with ``--data PATH``. Anything else (another option,
+``--add``, a name or a part of one in a table, no cache yet,
+``KASEGERU_NO_CACHE``) returns ``None`` and the Typer app answers, with its
+own parsing and messages; both use :mod:`kasegeru_cli.lookup`. The answer itself comes from
 :func:`kasegeru_cli.store.show_index`, made by the same code as the Typer
 command's output, and tests compare the two paths byte for byte.
 """
@@ -57,6 +61,27 @@ def show_json_query(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _split_data(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """A leading ``--data PATH`` (or ``--data=PATH``) and the rest of argv."""
+    rest = list(argv)
+    if len(rest) >= 2 and rest[0] == "--data":
+        return rest[1], rest[2:]
+    if rest and rest[0].startswith("--data="):
+        return rest[0][len("--data="):], rest[1:]
+    return None, rest
+
+
+def show_query(argv: Sequence[str]) -> tuple[str, bool] | None:
+    """``(QUERY, as_json)`` for ``show QUERY`` and the JSON shapes of
+    :func:`show_json_query`; None for any other argv."""
+    query = show_json_query(argv)
+    if query is not None:
+        return query, True
+    if len(argv) == 2 and argv[0] == "show" and _is_id(argv[1]):
+        return argv[1], False
+    return None
+
+
 def answer(argv: Sequence[str]) -> int | None:
     """Print the answer for ``argv`` and return the exit code, or None to let the
     Typer app answer."""
@@ -65,27 +90,40 @@ def answer(argv: Sequence[str]) -> int | None:
 
         sys.stdout.write(f"kasegeru {__version__}\n")
         return 0
-    query = show_json_query(argv)
-    if query is None:
+    data, rest = _split_data(argv)
+    shown = show_query(rest)
+    if shown is None or (data is not None and ("\x00" in data or not data)):
         return None
-    from kasegeru_cli.store import bundled_path, document_of, read_show_index
-    from kasegeru_cli.text import id_key
+    query, as_json = shown
+    from kasegeru_cli.store import bundled_path, read_lookup_index
 
-    data = os.environ.get("KASEGERU_DATA")
-    index = read_show_index([Path(data) if data else bundled_path()])
-    if index is None:
+    chosen = data or os.environ.get("KASEGERU_DATA")
+    paths = [Path(chosen) if chosen else bundled_path()]
+    lookup = read_lookup_index(paths)
+    if lookup is None:
         return None
-    keys, records = index
-    case_id = keys.get(id_key(query))
-    record = records.get(case_id) if case_id is not None else None
-    if type(record) is not str:
-        return None  # the Typer app says so, with the nearest ids
+    from kasegeru_cli.lookup import not_found_message, resolve
+
+    what, found = resolve(query, *lookup)
+    if what == "none":
+        # Unknown: say so with the nearest ids, without loading the dataset.
+        from kasegeru_cli.text import escape_controls
+
+        sys.stderr.write(f"Error: {escape_controls(not_found_message(query, found))}\n")
+        return 1
+    if what != "found" or not as_json:
+        return None  # a list of matches, or a page to draw: the Typer app's job
+    from kasegeru_cli.store import document_of, read_show_index
+
+    index = read_show_index(paths)
+    if index is None or found[0] not in index[1]:
+        return None
     from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 
     use_utf8()
     try:
         with pipe_guard():
-            sys.stdout.write(document_of(record))
+            sys.stdout.write(document_of(index[1][found[0]]))
     except PipeClosed:
         pass
     return 0

@@ -71,7 +71,7 @@ _MAX_ENTRIES = 16
 _DEFAULT_MAX_MB = 512
 _PACKAGE_DIR = Path(__file__).parent
 _CODE_DIRS = (_PACKAGE_DIR, _PACKAGE_DIR / "formats")
-_KINDS = ("data", "show", "fold")
+_KINDS = ("data", "show", "fold", "keys")
 
 ShowIndex = tuple[dict[str, str], dict[str, str]]
 """(folded id or alias → case id, case id → its JSON record as an element of a
@@ -639,13 +639,45 @@ def show_index(dataset: Dataset) -> ShowIndex:
     return keys, records
 
 
+LookupIndex = tuple[dict[str, str], list[tuple[str, str]]]
+"""What :func:`lookup.resolve` needs: folded id/alias → id, and (folded name, id)."""
+
+
+def lookup_index(dataset: Dataset) -> LookupIndex:
+    """The keys ``show`` resolves a query with, small enough to read without the
+    dataset: the fast path answers an unknown id from it."""
+    from kasegeru_cli.catalog import Catalog
+
+    catalog = Catalog(dataset)
+    return catalog.key_ids(), catalog.name_keys()
+
+
+def read_lookup_index(paths: Sequence[Path]) -> LookupIndex | None:
+    """The :func:`lookup_index` of these files from the cache, or None."""
+    if cache_disabled() or not all_regular(paths):
+        return None
+    key = _streamed_key(paths)
+    directory = usable_dir() if key is not None else None
+    if key is None or directory is None:
+        return None
+    found = _read_entry(directory, key, "keys")
+    if (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
+            and isinstance(found[1], list)
+            and all(isinstance(p, tuple) and len(p) == 2 for p in found[1])):
+        return found
+    return None
+
+
 def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex) -> None:
     try:
         data = encode_dataset(dataset)
     except (_Unsupported, ValueError):  # not plain data: answer, do not cache
         return
-    # The index first: an entry whose .data exists is complete.
-    if _write(directory, key, "show", marshal.dumps(index, 4)):
+    # The indexes first: an entry whose .data exists is complete. The .show
+    # index (every record's JSON) may not fit the size cap on a very large
+    # dataset; then JSON is rendered anew and the rest of the entry still serves.
+    if _write(directory, key, "keys", marshal.dumps(lookup_index(dataset), 4)):
+        _write(directory, key, "show", marshal.dumps(index, 4))
         _write(directory, key, "data", data)
     _prune(directory)
 
@@ -656,8 +688,8 @@ def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex) -> Non
 def _cache_names() -> tuple[Any, Any]:
     import re
 
-    entry = re.compile(r"([0-9a-f]{32})\.(?:data|show|fold|pickle)\Z")
-    temp = re.compile(r"\.tmp-[a-z0-9_]{8}\.(?:data|show|fold)\Z")
+    entry = re.compile(r"([0-9a-f]{32})\.(?:data|show|fold|keys|pickle)\Z")
+    temp = re.compile(r"\.tmp-[a-z0-9_]{8}\.(?:data|show|fold|keys)\Z")
     return entry, temp
 
 

@@ -1,0 +1,95 @@
+"""``show`` resolves what a user typed the same way on both paths.
+
+The fast path answers an unknown id from the cache's key index without loading
+the dataset; the Typer app answers from the catalog. Both use lookup.py, and
+these tests run the installed console script, where the fast path lives.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kasegeru_cli.lookup import resolve, suggest
+from kasegeru_cli.text import id_key
+
+BIN = Path(sys.executable).with_name("kasegeru")
+
+KEYS = {id_key(k): v for k, v in {
+    "co-ba": "co-ba", "コーバ": "co-ba", "lodge-yahoo": "lodge-yahoo", "ＬＯＤＧＥ": "lodge-yahoo",
+    "knowledge-capital": "knowledge-capital"}.items()}
+NAMES = [(id_key(k), v) for k, v in (
+    ("シェアードワークプレイス「co-ba（コーバ）」", "co-ba"), ("ＬＯＤＧＥ", "lodge-yahoo"),
+    ("ナレッジキャピタル", "knowledge-capital"), ("Knowledge Capital", "knowledge-capital"),
+    ("大学A", "a"), ("大学B", "b"))]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("CO-BA", ("found", ["co-ba"])),
+    ("ｌｏｄｇｅ", ("found", ["lodge-yahoo"])),
+    ("ナレッジ", ("found", ["knowledge-capital"])),
+    ("knowledge capital", ("found", ["knowledge-capital"])),
+    ("大学", ("ambiguous", ["a", "b"])),
+    ("coba", ("none", ["co-ba"])),
+    ("zzzz", ("none", [])),
+    ("", ("none", [])),
+])
+def test_resolve(query: str, expected: tuple[str, list[str]]) -> None:
+    assert resolve(query, KEYS, NAMES) == expected
+
+
+def test_a_long_query_costs_no_more_than_its_first_80_characters() -> None:
+    long = "co-ba" + "x" * 995
+    assert suggest(long, KEYS) == suggest(long[:80], KEYS)
+
+
+def _run(*args: str, cache: Path, data: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KASEGERU_CACHE_DIR": str(cache), "HOME": str(cache.parent)}
+    env.pop("KASEGERU_NO_CACHE", None)
+    env.pop("KASEGERU_DATA", None)
+    if data is not None:
+        env["KASEGERU_DATA"] = data
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not BIN.exists():
+        pytest.skip("console script not installed")
+    cache = tmp_path_factory.mktemp("home") / "cache"
+    assert _run("show", "co-ba", "--json", cache=cache).returncode == 0
+    assert list(cache.glob("*.keys")), "the cache keeps the key index"
+    return cache
+
+
+@pytest.mark.parametrize("args", [("show", "coba"), ("show", "coba", "--json"),
+                                  ("show", "x" * 1000)])
+def test_unknown_query_same_answer_cached_or_not(warm: Path, args: tuple[str, ...],
+                                                 tmp_path: Path) -> None:
+    fast = _run(*args, cache=warm)
+    slow = _run(*args, cache=tmp_path / "empty-cache")  # no index yet: the Typer app
+    assert fast.returncode == slow.returncode == 1
+    assert fast.stderr == slow.stderr
+    assert fast.stdout == slow.stdout == ""
+    if args[1] == "coba":
+        assert fast.stderr == (
+            "Error: no case with id, alias or name 'coba'.\nDid you mean: co-ba?\n")
+
+
+def test_names_and_parts_work_cached(warm: Path) -> None:
+    page = _run("show", "スタートアップカフェ", "--json", cache=warm)
+    assert page.returncode == 0 and '"id": "startup-cafe-fukuoka"' in page.stdout
+    several = _run("show", "大学", cache=warm)
+    assert several.returncode == 1 and "matsuyama-university-dx  松山大学" in several.stderr
+
+
+def test_data_option_takes_the_fast_path_too(warm: Path, bundled: Path) -> None:
+    result = _run("--data", str(bundled), "show", "ccoba", cache=warm)
+    assert result.returncode == 1
+    assert result.stderr == ("Error: no case with id, alias or name 'ccoba'.\n"
+                             "Did you mean: co-ba?\n")
