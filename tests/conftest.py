@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from kasegeru_cli.cli import app
 from kasegeru_cli.store import bundled_path
+
+# Hypothesis: no 200 ms deadline on a loaded CI machine (a slow example is not a
+# bug), and the costliest property tests take a third of their examples there
+# (examples()), which keeps the suite within CI's time; locally they run in full.
+IN_CI = bool(os.environ.get("CI"))
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile("ci" if IN_CI else "dev")
+
+
+def examples(n: int) -> int:
+    """``n`` examples locally, a third of them (at least 20) in CI."""
+    return max(20, n // 3) if IN_CI else n
+
 
 ENV = {"COLUMNS": "80", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", "KASEGERU_DATA": ""}
 

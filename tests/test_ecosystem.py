@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
@@ -100,15 +99,28 @@ def test_sqlite_join(db: sqlite3.Connection) -> None:
     assert (value, unit, as_of) == (24, "拠点", "2019-03")
 
 
+def _fts(db: sqlite3.Connection, query: str) -> set[str]:
+    return {r[0] for r in db.execute("SELECT id FROM cases_fts WHERE cases_fts MATCH ?",
+                                     (query,))}
+
+
 def test_sqlite_fts_finds_japanese_inside_words(db: sqlite3.Connection) -> None:
-    hits = [r[0] for r in db.execute(
-        "SELECT id FROM cases_fts WHERE cases_fts MATCH 'コワーキング' ORDER BY rank")]
-    assert "lodge-yahoo" in hits  # its text says コワーキングスペース
-    texts = db.execute("SELECT summary, points FROM cases WHERE id = 'lodge-yahoo'").fetchone()
-    assert "コワーキングスペース" in texts[0]
-    english = [r[0] for r in db.execute(
-        "SELECT id FROM cases_fts WHERE cases_fts MATCH 'coworking'")]
-    assert english
+    """The index itself answers: a word inside a longer word (コワーキング in
+    コワーキングスペース), a word of the English summary, and not what no case says."""
+    assert db.execute("SELECT count(*) FROM cases_fts").fetchone() == (124,)
+    assert "lodge-yahoo" in _fts(db, "コワーキング")    # its text has コワーキングスペース only
+    assert "lodge-yahoo" in _fts(db, "ワーキングスペ")  # a part spanning the word boundary
+    assert "egg-japan" in _fts(db, "スモールオフィス")
+    assert "egg-japan" not in _fts(db, "サンドボックス")
+    assert "egg-japan" in _fts(db, "furnished")       # its summary_en: "furnished offices"
+    assert _fts(db, "ひろしまサンドボックス") >= {"hiroshima-sandbox"}
+    assert _fts(db, "ザンジバル") == set()
+    # Every hit has the word in its record, and every record with it in its name or
+    # summary is a hit.
+    rows = {r[0]: r[1:] for r in db.execute("SELECT id, name, summary FROM cases")}
+    hits = _fts(db, "コワーキング")
+    assert {i for i, (name, summary) in rows.items()
+            if "コワーキング" in name + summary} <= hits
 
 
 def test_sqlite_needs_an_output_file(cli: Cli) -> None:
@@ -164,8 +176,10 @@ def test_completion_scripts_are_documented_and_printable() -> None:
         result = subprocess.run([str(BIN), "--show-completion", shell], capture_output=True,
                                 text=True, timeout=60)
         assert result.returncode == 0 and "kasegeru" in result.stdout, shell
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "--install-completion" in readme
+    # The program offers to install it (the option the README tells users to run).
+    helped = subprocess.run([str(BIN), "--help"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "COLUMNS": "120", "NO_COLOR": "1"})
+    assert "--install-completion" in helped.stdout
 
 
 # ----------------------------------------------------------------------------- pager
@@ -189,4 +203,11 @@ def test_cite_json(cli: Cli) -> None:
     assert [r["source"] for r in rows] == ["2018-partnerships", "2018-summary"]
     assert all(r["ja"].startswith("出典：「") and r["ja"].endswith("を加工して作成")
                for r in rows)
-    json.dumps(rows)
+    # The titles, publishers and dates as SOURCES.md gives the two documents.
+    partnerships, summary = rows
+    assert "「大都市圏と地方都市等の連携の事例一覧」" in partnerships["ja"]
+    assert "国土審議会計画推進部会 稼げる国土専門委員会" in partnerships["ja"]
+    assert "「大都市圏と地方都市等の重層的な連携に向けて ～大都市の「知的対流拠点」を中心に～" in \
+        summary["ja"]
+    assert "2018-04-20" in summary["ja"] and "2018-04-20" in summary["en"]
+    assert all(r["en"].startswith('Source: "') for r in rows)

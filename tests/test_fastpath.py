@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from kasegeru_cli import fastpath, store
 from kasegeru_cli.loader import load_files
 
-from .conftest import MINIMAL, Cli
+from .conftest import MINIMAL, Cli, examples
 
 SPELLINGS = [["--json"], ["--format", "json"], ["--format=json"], ["-f", "json"],
              ["-fjson"], ["--format", "JSON"], ["--format=Json"]]
@@ -109,7 +110,7 @@ WORDS = ["show", "co-ba", "コーバ", "CO-BA", "coba", "--json", "--format", "-
          "", "--lang", "en", "lodge-yahoo"]
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=examples(150), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
 def test_whenever_the_fast_path_answers_the_app_gives_the_same_answer(
@@ -132,3 +133,17 @@ def test_the_console_script_answers_without_importing_typer_or_the_models(
                 if line.startswith("import time:") and "|" in line}
     assert "kasegeru_cli.fastpath" in imported
     assert not imported & {"typer", "rich", "click", "kasegeru_cli.models", "tomli", "json"}
+
+
+@pytest.mark.parametrize("flag", [["--format=jsonl"], ["-fjsonl"], ["--format", "jsonl"],
+                                  ["-f", "jsonl"], ["--format=JSONL"], ["--format=json5"],
+                                  ["--format=jso"], ["-fjsonl", "--json"]], ids=" ".join)
+def test_jsonl_and_near_spellings_are_left_to_the_app(
+        cli: Cli, warm: Path, flag: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """``--format=jsonl`` is one line, not the pretty record: the fast path must not
+    take it (nor a spelling that only starts or ends like json) for ``--json``."""
+    assert fast(["show", "co-ba", *flag], capsys) == (None, "")
+    assert fast(["show", *flag, "co-ba"], capsys) == (None, "")
+    if flag[-1].lower() == "jsonl" or flag[0] == "--format=JSONL":
+        out = cli("show", "co-ba", *flag).stdout
+        assert out.count("\n") == 1 and json.loads(out)["id"] == "co-ba", out[:80]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from kasegeru_cli.export import write_atomic
 from kasegeru_cli.loader import DatasetError, load_files
 
-from .conftest import MINIMAL, Cli
+from .conftest import MINIMAL, Cli, examples
 
 BIN = Path(sys.executable).parent / "kasegeru"
 
@@ -93,7 +93,7 @@ def test_validate_several_files_together(cli: Cli, tmp_path: Path, minimal_file:
     (lambda p: p.write_bytes(MINIMAL.encode("shift_jis")), "looks like Shift_JIS"),
     (lambda p: p.write_text("[[cases]\n", encoding="utf-8"), "invalid TOML"),
 ])
-def test_broken_data_file_is_reported_never_a_traceback(cli: Cli, tmp_path: Path,
+def test_broken_data_file_is_reported_in_process(cli: Cli, tmp_path: Path,
                                                         make: Callable[[Path], object],
                                                         message: str) -> None:
     path = tmp_path / "mine.toml"
@@ -214,7 +214,8 @@ def datasets(draw: st.DrawFn) -> object:
                    sources={"src": source}, cases=tuple(cases))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(datasets())
 def test_toml_export_round_trips(dataset: object) -> None:
     from kasegeru_cli.formats.tomlfmt import render_toml
@@ -226,7 +227,8 @@ def test_toml_export_round_trips(dataset: object) -> None:
     assert load_blobs([("generated.toml", text.encode())]) == dataset
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(datasets())
 def test_json_and_jsonl_carry_every_field(dataset: object) -> None:
     from dataclasses import fields
@@ -315,7 +317,7 @@ WORDS = ["list", "show", "search", "types", "sources", "stats", "export", "valid
          "x" * 5000, "\x00", "\x1b[31m", "ｺｰﾊﾞ", "😀", "--", "-", "--data"]
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=examples(300), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=30)), max_size=6))
 def test_random_arguments_never_crash(cli: Cli, tmp_path: Path, args: list[str]) -> None:
@@ -334,7 +336,9 @@ def test_random_arguments_never_crash(cli: Cli, tmp_path: Path, args: list[str])
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
     if result.exit_code != 0:
         assert result.stderr.strip(), args
-    assert "Traceback" not in result.stderr
+    # Whether a traceback reaches the user is checked on the installed console
+    # script (test_hostile2.py test_hostile_arguments_exit_cleanly): CliRunner keeps
+    # the exception in result.exception, checked above, and never prints one.
 
 
 # ----------------------------------------------------------------------------- terminals
@@ -445,7 +449,13 @@ def test_ctrl_c_during_a_long_export_exits_130_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "KASEGERU_NO_CACHE": "1"}
     proc = subprocess.Popen([str(BIN), "--data", str(big), "export", "-f", "jsonl", "-o",
                              str(out)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-    time.sleep(1.0)  # well inside parsing 40,000 cases
+    # The trigger: the export's temporary file appearing beside the target, i.e. the
+    # export is writing (parsing is over) - not a guess of how long parsing takes.
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".out") for p in tmp_path.iterdir()):
+        assert proc.poll() is None, "the export ended before its temporary file was seen"
+        assert time.monotonic() < deadline, "no temporary file appeared"
+        time.sleep(0.001)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

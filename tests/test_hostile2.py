@@ -283,3 +283,66 @@ def test_a_world_writable_cache_dir_is_refused_with_one_note(env: dict[str, str]
     assert result.returncode == 0 and result.stdout.startswith(b"[")
     assert result.stderr.count(b"Note:") == 1 and b"other users can write" in result.stderr
     assert list(shared.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- entry point
+# CliRunner calls the Typer app directly: it never shows a traceback (it keeps the
+# exception in result.exception) and skips console.main, which turns errors into
+# messages and exit codes. These run the installed script, where both are real.
+
+HOSTILE_ARGV = [
+    [], ["list", "--type"], ["list", "--limit", "-1"], ["list", "--limit", "x"],
+    ["list", "--sort", "nope"], ["list", "--fields", "id,nmae"], ["list", "--year", "MMXVIII"],
+    ["list", "--since", "2020", "--until", "1990"], ["show"],
+    ["show", "x" * 5000], ["show", "\x1b[31m"], ["show", "😀"], ["search", ""],
+    ["search", " "], ["search", "-n", "0", "拠点"], ["stats", "--by", "nothing"],
+    ["export", "-f", "pdf"], ["export", "-f", "sqlite"], ["cite"], ["--data"],
+    ["--data", "/nonexistent/x.toml", "list"], ["--data", "/", "list"], ["validate", "/"],
+    ["list", "-p", "Atlantis"], ["list", "--region", "europe"], ["--", "list"], ["-"],
+    ["list", "--format"], ["nosuchcommand"], ["--no-such-option"],
+]
+
+
+@pytest.mark.parametrize("argv", HOSTILE_ARGV, ids=lambda a: " ".join(a)[:30] or "(none)")
+def test_hostile_arguments_exit_cleanly(env: dict[str, str], tmp_path: Path,
+                                        argv: list[str]) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run(env, *argv, cwd=work)
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode in (0, 1, 2), (argv, result.returncode, err)
+    assert "Traceback" not in err, err
+    if result.returncode:
+        assert err.strip(), argv  # a failure always says why
+    assert list(work.iterdir()) == []  # nothing written where it was run
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: None, "no such file"),
+    (lambda p: p.mkdir(), "is a directory, not a case file"),
+    (lambda p: p.write_bytes(b""), "is empty"),
+    (lambda p: p.write_bytes(MINIMAL.encode("shift_jis")), "looks like Shift_JIS"),
+    (lambda p: p.write_text("[[cases]\n", encoding="utf-8"), "invalid TOML"),
+    (lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), "mine.toml"),
+    (lambda p: p.write_text("[[cases]]\nid = 1\n", encoding="utf-8"), "mine.toml"),
+])
+def test_a_broken_data_file_is_one_message_and_exit_1(env: dict[str, str], tmp_path: Path,
+                                                       make: object, message: str) -> None:
+    path = tmp_path / "mine.toml"
+    assert callable(make)
+    make(path)
+    for argv in (["--data", str(path), "list"], ["validate", str(path)],
+                 ["--data", str(path), "show", "alpha", "--json"]):
+        result = run(env, *argv)
+        err = result.stderr.decode()
+        assert result.returncode == 1, (argv, err)
+        assert str(path) in err and message in err, err
+        assert "Traceback" not in err and result.stdout == b""
+
+
+def test_ctrl_c_and_usage_exit_codes_on_the_entry_point(env: dict[str, str]) -> None:
+    """The console entry point's exit codes: 0 answered, 1 not found, 2 usage."""
+    assert run(env, "show", "co-ba", "--json").returncode == 0
+    assert run(env, "show", "no-such-case-at-all").returncode == 1
+    assert run(env, "list", "--limit", "-5").returncode == 2
+    assert run(env, "list", "--sort", "nope").returncode == 2

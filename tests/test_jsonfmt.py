@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from kasegeru_cli.formats.jsonfmt import render_json, render_json_array
 from kasegeru_cli.store import array_element, document_of
 
+from .conftest import examples
+
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     ["", "\n", "\r\n", "\t", "\x00", "\u2028", '"', "\\", "〜―", "😀", "ｺｰﾊﾞ", "co-ba渋谷"])
 SCALARS = (st.none() | st.booleans() | st.integers() | TEXT
@@ -25,7 +27,7 @@ def reference(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(VALUES)
 def test_same_text_as_json_dumps(value: Any) -> None:
     assert render_json(value) == reference(value)

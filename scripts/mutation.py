@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Mutation testing of the data-handling modules with mutmut (not run in CI: slow).
+
+    python scripts/mutation.py catalog            # one module
+    python scripts/mutation.py formats            # the formats/ package
+    python scripts/mutation.py                    # all of them, one after another
+    python scripts/mutation.py store --jobs 4 --workdir /tmp/mut
+    python scripts/mutation.py records --rev worktree   # uncommitted code
+
+Each module is run in its own scratch copy of the repository (``--workdir``,
+default ``$TMPDIR/kasegeru-mutation/<module>``), never in the work tree: mutmut
+writes a ``mutants/`` tree and a ``setup.cfg`` of its own there, and the
+checkout is left as it was. The copy holds ``src/``, ``tests/``, ``data/``,
+``docs/``, ``README.md`` and ``pyproject.toml``.
+
+mutmut imports the mutated package in-process, so only in-process tests can
+kill a mutant: subprocess tests run the installed, unmutated program and are
+left out of each module's test subset (``TESTS`` below), which is also what
+keeps a run to minutes. Each run ends with ``<workdir>/result.json`` (counts
+per status, the surviving mutants) and a summary line::
+
+    catalog: 512 mutants, 470 killed, 30 survived, 12 no tests, 0 timeout -> 91.8 % killed
+
+"Killed" counts mutmut's ``killed`` and ``timeout`` (a mutant that hangs the
+suite is caught); ``survived`` and ``no tests`` both count as not killed.
+``mutmut`` itself (3.8) must be installed in the environment:
+``pip install mutmut==3.8.1``. Inspect a survivor with
+``cd <workdir> && mutmut show <name>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = "src/kasegeru_cli"
+
+# module -> (files to mutate, in-process test files that exercise it)
+TESTS: dict[str, tuple[list[str], list[str]]] = {
+    "catalog": (["catalog.py"], ["tests/test_filters.py", "tests/test_cli.py",
+                                 "tests/test_golden.py"]),
+    "loader": (["loader.py"], ["tests/test_loader.py", "tests/test_data.py",
+                               "tests/test_golden.py"]),
+    "records": (["records.py"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
+                                 "tests/test_cli.py"]),
+    "fastpath": (["fastpath.py"], ["tests/test_fastpath.py", "tests/test_golden.py"]),
+    "store": (["store.py"], ["tests/test_store.py", "tests/test_fastpath.py",
+                             "tests/test_golden.py"]),
+    "formats": (["formats/*"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
+                                "tests/test_cli.py", "tests/test_filters.py"]),
+}
+
+COPIED = ["src", "tests", "data", "docs", "README.md", "pyproject.toml"]
+STATUS = re.compile(r"^\s*(\S+):\s+(.+?)\s*$")
+
+# Appended to the scratch copy's tests/conftest.py: tests that start a process
+# run the installed, unmutated program (they can kill no mutant, and some check
+# what the process imports, which mutmut's trampolines change): deselect them.
+DESELECT_SUBPROCESS = '''
+
+def pytest_collection_modifyitems(config, items):  # added by scripts/mutation.py
+    import inspect
+
+    keep, dropped = [], []
+    for item in items:
+        try:
+            source = inspect.getsource(item.function)
+        except (AttributeError, OSError, TypeError):
+            source = ""
+        spawns = any(word in source for word in (
+            "subprocess", "Popen", "BIN", "run(env", "run_console"))
+        (dropped if spawns else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+'''
+
+
+def prepare(module: str, workdir: Path, rev: str | None) -> None:
+    files, tests = TESTS[module]
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "*.egg-info")
+    if rev:
+        # The code as committed (others may be editing the work tree), the tests as
+        # they are now.
+        archive = subprocess.run(["git", "archive", rev, *[n for n in COPIED if n != "tests"]],
+                                 cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(workdir)], input=archive, check=True)
+    for name in COPIED if not rev else ["tests"]:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, workdir / name, ignore=ignore)
+        elif source.is_file():
+            shutil.copy2(source, workdir / name)
+    with (workdir / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
+        conftest.write(DESELECT_SUBPROCESS)
+    only = "\n    ".join(f"{PACKAGE}/{f}" for f in files)
+    selection = "\n    ".join(t for t in tests if (REPO / t).is_file())
+    (workdir / "setup.cfg").write_text(
+        "[mutmut]\n"
+        "source_paths = src\n"
+        f"only_mutate =\n    {only}\n"
+        "also_copy =\n    data\n    docs\n    README.md\n"
+        "pytest_add_cli_args =\n    -x\n    -q\n    -p\n    no:cacheprovider\n"
+        f"pytest_add_cli_args_test_selection =\n    {selection}\n"
+        "use_git_change_detection = false\n",
+        encoding="utf-8")
+
+
+def results(workdir: Path) -> dict[str, str]:
+    out = subprocess.run(["mutmut", "results", "--all", "true"], cwd=workdir,
+                         capture_output=True, text=True, check=True).stdout
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        match = STATUS.match(line)
+        if match and "__mutmut_" in match.group(1):
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def summarise(module: str, statuses: dict[str, str], commit: str) -> dict[str, object]:
+    counts = Counter(statuses.values())
+    killed = counts["killed"] + counts["timeout"]
+    total = len(statuses)
+    rate = 100.0 * killed / total if total else 0.0
+    return {
+        "module": module,
+        "commit": commit,
+        "mutants": total,
+        "counts": dict(sorted(counts.items())),
+        "killed_rate": round(rate, 1),
+        "not_killed": sorted(name for name, status in statuses.items()
+                             if status not in ("killed", "timeout")),
+    }
+
+
+def run(module: str, workdir: Path, jobs: int, rev: str | None) -> dict[str, object]:
+    commit = "worktree"
+    if rev:
+        rev = commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO,
+                                      capture_output=True, text=True, check=True).stdout.strip()
+    prepare(module, workdir, rev)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CI", None)
+    command = ["mutmut", "run", "--max-children", str(jobs)]
+    print(f"[{module}] {' '.join(command)} in {workdir}", flush=True)
+    subprocess.run(command, cwd=workdir, env=env, check=False,
+                   stdout=subprocess.DEVNULL if not os.environ.get("VERBOSE") else None)
+    summary = summarise(module, results(workdir), commit)
+    (workdir / "result.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    counts = summary["counts"]
+    assert isinstance(counts, dict)
+    print(f"{module}: {summary['mutants']} mutants, {counts.get('killed', 0)} killed, "
+          f"{counts.get('survived', 0)} survived, {counts.get('no tests', 0)} no tests, "
+          f"{counts.get('timeout', 0)} timeout -> {summary['killed_rate']} % killed",
+          flush=True)
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", choices=[*TESTS, []], default=[],
+                        help="modules to mutate (default: all)")
+    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument("--rev", default="HEAD",
+                        help="git revision of the code to mutate (default HEAD; 'worktree' for "
+                        "the files as they are); the tests are always the work tree's")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="scratch directory (one per module is made under it)")
+    args = parser.parse_args()
+    if shutil.which("mutmut") is None:
+        print("mutmut is not installed: pip install mutmut==3.8.1", file=sys.stderr)
+        return 2
+    base = args.workdir or Path(tempfile.gettempdir()) / "kasegeru-mutation"
+    for module in args.modules or list(TESTS):
+        run(module, base / module, args.jobs, None if args.rev == "worktree" else args.rev)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
