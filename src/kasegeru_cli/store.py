@@ -729,6 +729,15 @@ def _prune(directory: Path) -> None:
         if count < _MAX_ENTRIES and total + size <= cap and not legacy:
             total += size
             continue
+        # Over the cap: an entry first gives up what only speeds JSON and search
+        # (.show, .fold) and keeps its data and keys, if those fit.
+        core = [f for f in files if f[0].suffix in (".data", ".keys")]
+        core_size = sum(s for _, s, _ in core)
+        keep = count < _MAX_ENTRIES and not legacy and core and total + core_size <= cap
         for path, _, _ in files:
+            if keep and path.suffix in (".data", ".keys"):
+                continue
             with contextlib.suppress(OSError):
                 path.unlink()
+        if keep:
+            total += core_size
