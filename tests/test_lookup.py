@@ -93,3 +93,21 @@ def test_data_option_takes_the_fast_path_too(warm: Path, bundled: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == ("Error: no case with id, alias or name 'ccoba'.\n"
                              "Did you mean: co-ba?\n")
+
+
+def test_an_entry_over_the_cap_keeps_data_and_keys(tmp_path: Path) -> None:
+    if not BIN.exists():
+        pytest.skip("console script not installed")
+    cache = tmp_path / "cache"
+    # The bundled entry: .data ~0.4 MB, .keys ~0.04 MB, .show ~0.6 MB; a 0.6 MB cap
+    # holds data and keys but not all three.
+    os.environ["KASEGERU_CACHE_MAX_MB"] = "0.6"
+    try:
+        first = _run("show", "co-ba", "--json", cache=cache)
+        kinds = sorted(p.suffix for p in cache.iterdir())
+        again = _run("show", "coba", cache=cache)
+    finally:
+        del os.environ["KASEGERU_CACHE_MAX_MB"]
+    assert first.returncode == 0 and '"id": "co-ba"' in first.stdout
+    assert kinds == [".data", ".keys"]
+    assert again.returncode == 1 and "Did you mean: co-ba?" in again.stderr
