@@ -48,10 +48,51 @@ app = typer.Typer(
     ),
     # No command: help on stdout and exit 0, as gh does (click would exit 2).
     invoke_without_command=True,
-    add_completion=True,
+    # Our own --install-completion/--show-completion (below): typer's take no
+    # shell name when shellingham is installed, so `--show-completion zsh`
+    # printed the bash script of a bash user, and under sh they failed.
+    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _fixed_wrap(format_help: Callable[..., None]) -> Callable[..., None]:
+    def format_help_fixed(self: Any, ctx: Any, formatter: Any) -> None:
+        from kasegeru_cli.formats.wrap import fix_rich_rstrip_end
+
+        fix_rich_rstrip_end()  # else rich cuts help lines holding Japanese with …
+        format_help(self, ctx, formatter)
+    return format_help_fixed
+
+
+# Only when help is drawn (rich is imported then anyway), never on other runs.
+for _cls in (typer.core.TyperCommand, typer.core.TyperGroup):
+    _cls.format_help = _fixed_wrap(_cls.format_help)  # type: ignore[method-assign]
+
+
+def _unfiltered_completion(param: Any, *, autocompletion: Callable[..., Any] | None = None
+                           ) -> None:
+    """typer's hook without its ``value.startswith(incomplete)``: our completers
+    match folded (``show CO-`` finds co-ba, ``--type コ`` コワーキング型)."""
+    from typer._click.shell_completion import CompletionItem
+
+    if autocompletion is None:
+        return
+
+    def complete(ctx: Any, _param: Any, incomplete: str) -> list[Any]:
+        return [CompletionItem(c[0], help=c[1]) if isinstance(c, tuple) else CompletionItem(c)
+                for c in autocompletion(ctx, [], incomplete)]
+
+    param._custom_shell_complete = complete
+
+
+if os.environ.get("_KASEGERU_COMPLETE"):  # a shell asks for completions
+    import typer.core
+    from typer._completion_classes import completion_init
+
+    completion_init()  # typer's zsh, fish and PowerShell classes (add_completion is off)
+    typer.core._typer_param_setup_autocompletion_compat = _unfiltered_completion  # type: ignore[assignment]
 
 
 class Lang(str, Enum):
@@ -206,7 +247,9 @@ def complete_case_id(incomplete: str) -> list[tuple[str, str]]:
 
 def complete_type(incomplete: str) -> list[tuple[str, str]]:
     cat = _quiet_catalog()
-    return _complete([(s, t.name) for s, t in cat.dataset.types.items()], incomplete) \
+    # Slugs, and the Japanese names --type accepts too (--type コ<TAB>).
+    return _complete([(s, t.name) for s, t in cat.dataset.types.items()]
+                     + [(t.name, s) for s, t in cat.dataset.types.items()], incomplete) \
         if cat else []
 
 
@@ -498,6 +541,55 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion_shell(name: str) -> str:
+    """``name``, or the shell this runs under when ``name`` is empty; exit 2 if
+    that is no shell completion is written for."""
+    if name in ("", "auto"):
+        from typer._completion_shared import _get_shell_name
+
+        name = _get_shell_name() or Path(os.environ.get("SHELL", "")).name
+    if name not in COMPLETION_SHELLS:
+        what = f"there is no completion for {name}" if name else \
+            "cannot tell which shell this is"
+        fail(f"{what}; name one of {', '.join(COMPLETION_SHELLS)}, e.g. "
+             "kasegeru --show-completion zsh", EXIT_USAGE)
+    return name
+
+
+def completion_script(shell: str) -> str:
+    """The completion script for ``shell`` (bash, zsh, fish, powershell, pwsh)."""
+    from typer._completion_classes import completion_init
+    from typer._completion_shared import get_completion_script
+
+    completion_init()
+    return get_completion_script(prog_name="kasegeru", complete_var="_KASEGERU_COMPLETE",
+                                 shell=shell).rstrip("\n") + "\n"
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    emit(completion_script(_completion_shell(value)))
+    raise typer.Exit()
+
+
+def _install_completion(ctx: typer.Context, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from typer._completion_classes import completion_init
+    from typer._completion_shared import install
+
+    completion_init()
+    shell, path = install(shell=_completion_shell(""), prog_name="kasegeru",
+                          complete_var="_KASEGERU_COMPLETE")
+    sys.stderr.write(f"{shell} completion installed in {path}; it takes effect in a new "
+                     "terminal.\n")
+    raise typer.Exit()
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,
@@ -512,6 +604,14 @@ def _main(
     version: Annotated[bool, typer.Option(
         "--version", "-V", callback=_version, is_eager=True,
         help="Print the version and exit.")] = False,
+    install_completion: Annotated[bool, typer.Option(
+        "--install-completion", callback=_install_completion, is_eager=True,
+        expose_value=False, help="Install completion for the current shell (bash, zsh, "
+        "fish or PowerShell).")] = False,
+    show_completion: Annotated[str | None, typer.Option(
+        "--show-completion", metavar="SHELL", callback=_show_completion, is_eager=True,
+        expose_value=False, help="Print the completion script for SHELL (bash, zsh, fish, "
+        "powershell; auto: the current shell), to install it yourself.")] = None,
 ) -> None:
     STATE.data = Path(data) if data is not None else None
     STATE.add = tuple(Path(a) for a in add or ())
@@ -547,7 +647,7 @@ def list_cases(
 
       kasegeru list --topic 空き家 --operator company
 
-      kasegeru list --region kyushu --until 2009 --json
+      kasegeru list --region kyushu --since 2015 --json
 
       kasegeru list --source 2019-report --fields id,name,types --format csv
     """

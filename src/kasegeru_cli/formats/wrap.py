@@ -185,7 +185,7 @@ class JaText(Text):
                 line.expand_tabs(tab_size)
             new_lines = line.divide(break_offsets(line.plain, width, self.hyphens, self.cjk))
             for new_line in new_lines:
-                new_line.rstrip_end(width)
+                new_line.rstrip()  # not rstrip_end: see fix_rich_rstrip_end
             if wrap_justify:
                 new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
             for new_line in new_lines:
@@ -217,3 +217,26 @@ class ValuesText(JaText):
 def ja(text: str, style: str = "") -> JaText:
     """A :class:`JaText` of ``text`` with one style."""
     return JaText(text, style=style)
+
+
+def _rstrip_end(self: Text, size: int) -> None:
+    """``Text.rstrip_end`` measured in cells, as its callers assume."""
+    plain = self.plain
+    excess = cell_len(plain) - size
+    if excess > 0:
+        stripped = plain.rstrip()
+        trailing = len(plain) - len(stripped)
+        if trailing:
+            self.right_crop(min(trailing, excess))
+
+
+def fix_rich_rstrip_end() -> None:
+    """Make rich's ``Text.rstrip_end`` count cells, not characters.
+
+    rich (15.0) strips a line's trailing space only when its *character* count
+    passes the width, so a wrapped line with Japanese in it that fills the
+    width with a space after it is then cut with … (``(復興 find…`` in --help).
+    Only the help, which rich draws inside typer, needs this; our own text
+    wraps in :class:`JaText`.
+    """
+    Text.rstrip_end = _rstrip_end  # type: ignore[method-assign]
