@@ -54,8 +54,16 @@ def test_every_spelling_of_json_in_either_order(
     assert fast(["show", *flag, "co-ba"], capsys) == (0, expected)
 
 
+def test_an_unknown_id_is_answered_as_the_typer_app_answers_it(
+        cli: Cli, warm: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app = cli("show", "coba", "--json")
+    assert fastpath.answer(["show", "coba", "--json"]) == app.exit_code == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == app.stderr
+    assert app.stderr == "Error: no case with id, alias or name 'coba'.\nDid you mean: co-ba?\n"
+
+
 @pytest.mark.parametrize("argv", [
-    ["show", "coba", "--json"],                 # unknown: the app suggests co-ba
     ["show", "co-ba"],                          # a table
     ["show", "co-ba", "--json", "--fields", "id"],
     ["show", "co-ba", "--format", "jsonl"],

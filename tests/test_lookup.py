@@ -14,18 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from kasegeru_cli.lookup import resolve, suggest
-from kasegeru_cli.text import id_key
+from kasegeru_cli.lookup import build, resolve, suggest
 
 BIN = Path(sys.executable).with_name("kasegeru")
 
-KEYS = {id_key(k): v for k, v in {
-    "co-ba": "co-ba", "コーバ": "co-ba", "lodge-yahoo": "lodge-yahoo", "ＬＯＤＧＥ": "lodge-yahoo",
-    "knowledge-capital": "knowledge-capital"}.items()}
-NAMES = [(id_key(k), v) for k, v in (
-    ("シェアードワークプレイス「co-ba（コーバ）」", "co-ba"), ("ＬＯＤＧＥ", "lodge-yahoo"),
-    ("ナレッジキャピタル", "knowledge-capital"), ("Knowledge Capital", "knowledge-capital"),
-    ("大学A", "a"), ("大学B", "b"))]
+INDEX = build([
+    ("co-ba", ["コーバ"], ["シェアードワークプレイス「co-ba（コーバ）」"]),
+    ("lodge-yahoo", ["ＬＯＤＧＥ"], ["ＬＯＤＧＥ"]),
+    ("knowledge-capital", [], ["ナレッジキャピタル", "Knowledge Capital"]),
+    ("a", [], ["大学A"]),
+    ("b", [], ["大学B"]),
+])
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -39,12 +38,20 @@ NAMES = [(id_key(k), v) for k, v in (
     ("", ("none", [])),
 ])
 def test_resolve(query: str, expected: tuple[str, list[str]]) -> None:
-    assert resolve(query, KEYS, NAMES) == expected
+    assert resolve(query, INDEX) == expected
 
 
 def test_a_long_query_costs_no_more_than_its_first_80_characters() -> None:
     long = "co-ba" + "x" * 995
-    assert suggest(long, KEYS) == suggest(long[:80], KEYS)
+    assert suggest(long, INDEX) == suggest(long[:80], INDEX)
+
+
+def test_suggestions_rank_by_likeness() -> None:
+    index = build([(i, [], []) for i in ("co-ba", "co-ba-2", "cobalt-lab", "lodge")])
+    # co-ba 0.89; cobalt-lab holds "coba": 0.75 at least; co-ba-2 0.73
+    assert suggest("coba", index) == ["co-ba", "cobalt-lab", "co-ba-2"]
+    assert suggest("ocba", index) == ["co-ba"]  # the second character starts the key
+    assert suggest("lodeg", index) == ["lodge"]
 
 
 def _run(*args: str, cache: Path, data: str | None = None) -> subprocess.CompletedProcess[str]:

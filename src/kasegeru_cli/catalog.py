@@ -27,6 +27,7 @@ from kasegeru_cli.text import fold, fold_with_offsets, id_key
 
 if TYPE_CHECKING:
     from kasegeru_cli.formats.table import PageContext
+    from kasegeru_cli.lookup import Index as LookupIndex
     from kasegeru_cli.search import Clause, Term
 
 
@@ -149,7 +150,7 @@ class Catalog:
         earlier for this dataset (from the cache), so search need not fold again."""
         self.dataset = dataset
         self._key_index: dict[str, Case] | None = None
-        self._key_id_index: dict[str, str] | None = None
+        self._lookup: LookupIndex | None = None
         self._folded: list[list[tuple[str, str, str]]] | None = None
         self._joined: list[str] | None = None
         self._folded_source = folded
@@ -191,7 +192,7 @@ class Catalog:
         """
         from kasegeru_cli.lookup import resolve
 
-        what, found = resolve(query, self.key_ids(), self.name_keys())
+        what, found = resolve(query, self.lookup_index())
         if what == "found":
             return self._by_id(found[0])
         if what == "ambiguous":
@@ -201,22 +202,19 @@ class Catalog:
     def _by_id(self, case_id: str) -> Case:
         return self._keys[id_key(case_id)]
 
-    def key_ids(self) -> dict[str, str]:
-        """Every folded id and alias and its case id."""
-        if self._key_id_index is None:
-            self._key_id_index = {k: c.id for k, c in self._keys.items()}
-        return self._key_id_index
+    def lookup_index(self) -> LookupIndex:
+        """The ids, aliases and names ``show`` resolves a query against (:mod:`lookup`)."""
+        if self._lookup is None:
+            from kasegeru_cli.lookup import build
 
-    def name_keys(self) -> list[tuple[str, str]]:
-        """(folded key, case id) for every id, alias and name: where a part is sought."""
-        return [(id_key(text), case.id) for case in self.cases
-                for text in (case.id, case.name, case.name_en, *case.aliases)]
+            self._lookup = build((c.id, c.aliases, (c.name, c.name_en)) for c in self.cases)
+        return self._lookup
 
     def suggest(self, query: str, n: int = 3) -> list[str]:
         """The ids nearest to ``query`` (by id or alias), best first, ties by id."""
         from kasegeru_cli.lookup import suggest
 
-        return suggest(query, self.key_ids(), n)
+        return suggest(query, self.lookup_index(), n)
 
     # ------------------------------------------------------------------ resolving
     def resolve_type(self, text: str) -> str:

@@ -102,9 +102,9 @@ def answer(argv: Sequence[str]) -> int | None:
     lookup = read_lookup_index(paths)
     if lookup is None:
         return None
-    from kasegeru_cli.lookup import not_found_message, resolve
+    from kasegeru_cli.lookup import Index, not_found_message, resolve
 
-    what, found = resolve(query, *lookup)
+    what, found = resolve(query, Index(*lookup))
     if what == "none":
         # Unknown: say so with the nearest ids, without loading the dataset.
         from kasegeru_cli.text import escape_controls
