@@ -107,10 +107,12 @@ def test_broken_data_file_is_reported_in_process(cli: Cli, tmp_path: Path,
 
 # ----------------------------------------------------------------------------- nothing lost
 
+# Text holds no control characters (the loader refuses them, issue 12): anything
+# else encodable, and the characters that trip writers up.
 SAFE_TEXT = st.text(
     alphabet=st.one_of(
-        st.characters(codec="utf-8"),  # anything encodable, controls included
-        st.sampled_from(list("〜―～ー「」\"'\\\n\r\t😀㈱ｶﾀｶﾅ１２３"))),
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
+        st.sampled_from(list("〜―～ー「」\"'\\😀㈱ｶﾀｶﾅ１２３"))),
     min_size=1, max_size=40,
 ).filter(lambda s: s.strip() != "")
 IDS = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)

@@ -107,8 +107,10 @@ def answer(argv: Sequence[str]) -> int | None:
     what, found = resolve(query, Index(*lookup))
     if what == "none":
         # Unknown: say so with the nearest ids, without loading the dataset.
+        from kasegeru_cli.streams import use_utf8
         from kasegeru_cli.text import escape_controls
 
+        use_utf8()
         sys.stderr.write(f"Error: {escape_controls(not_found_message(query, found))}\n")
         return 1
     if what != "found" or not as_json:
