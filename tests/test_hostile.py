@@ -451,10 +451,17 @@ def test_ctrl_c_during_a_long_export_exits_130_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "KASEGERU_NO_CACHE": "1"}
     proc = subprocess.Popen([str(BIN), "--data", str(big), "export", "-f", "jsonl", "-o",
                              str(out)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-    # The trigger: the export's temporary file appearing beside the target, i.e. the
-    # export is writing (parsing is over) - not a guess of how long parsing takes.
+    # The trigger: the export's temporary file beside the target holding its first
+    # bytes, i.e. the export is writing (parsing is over) - not a guess of how long
+    # parsing takes. (An interrupt the moment the file is created, before it holds
+    # anything, is test_an_interrupt_as_the_temporary_file_is_made_leaves_nothing.)
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".out") for p in tmp_path.iterdir()):
+
+    def writing() -> bool:
+        return any(p.name.startswith(".out") and p.stat().st_size > 0
+                   for p in tmp_path.iterdir())
+
+    while not writing():
         assert proc.poll() is None, "the export ended before its temporary file was seen"
         assert time.monotonic() < deadline, "no temporary file appeared"
         time.sleep(0.001)
@@ -465,6 +472,29 @@ def test_ctrl_c_during_a_long_export_exits_130_quietly(tmp_path: Path) -> None:
     assert err.decode().strip() == "Interrupted."
     assert not out.exists()  # nothing half-written
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug: export.write_atomic makes its temporary file (tempfile.mkstemp) before the "
+    "try/finally that removes it, so Ctrl-C/SIGTERM landing between the two leaves "
+    ".NAME.XXXX.tmp behind; seen once in a loaded full run of the Ctrl-C test"))
+def test_an_interrupt_as_the_temporary_file_is_made_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal delivered right after the temporary file exists (here: as its
+    descriptor is closed) must still leave no temporary file."""
+    from kasegeru_cli import export
+
+    real_close = os.close
+
+    def close_then_interrupt(fd: int) -> None:
+        real_close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "close", close_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_atomic(tmp_path / "out.json", lambda tmp: tmp.write_text("{}"))
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
 
 
 # ----------------------------------------------------------------------------- scale
