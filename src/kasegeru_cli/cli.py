@@ -287,6 +287,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 FieldsOpt = Annotated[str | None, typer.Option(
     "--fields", help="Comma-separated fields to output, e.g. id,name,prefectures "
     "(an unknown name lists them all).", metavar="F1,F2", autocompletion=complete_fields)]
+NestedOpt = Annotated[str, typer.Option(
+    "--nested", help="How CSV/TSV write lists and objects: readable (joined with '; ') or "
+    "json (JSON text a script can parse back).", metavar="readable|json",
+    autocompletion=lambda incomplete: [n for n in ("readable", "json")
+                                       if n.startswith(incomplete)])]
 LangOpt = Annotated[Lang, typer.Option(
     "--lang", help="Headline language of tables and the show page.", case_sensitive=False)]
 
@@ -462,12 +467,21 @@ def _fields(spec: str | None) -> tuple[str, ...] | None:
     return names
 
 
+def _nested(value: str) -> str:
+    from kasegeru_cli.formats.delimited import NESTED
+
+    if value not in NESTED:
+        fail(f"--nested takes readable or json, not {value!r}", EXIT_USAGE)
+    return value
+
+
 def _format(fmt: Format, as_json: bool) -> Format:
     return Format.json if as_json else fmt
 
 
 def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | None,
-                 lang: Lang, hits: Sequence[Hit] | None = None) -> None:
+                 lang: Lang, hits: Sequence[Hit] | None = None,
+                 nested: str = "readable") -> None:
     """Print a list of cases in the chosen format (table, JSON …)."""
     from kasegeru_cli.records import pick
 
@@ -502,7 +516,9 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
             rows.append(row)
         emit(render_json(rows) if fmt is Format.json else render_jsonl(rows))
         return
-    columns = fields or ((*LIST_FIELDS, "name_en") if fmt is not Format.csv else FIELDS)
+    # CSV and TSV are for spreadsheets and scripts: every field, as export writes
+    # them. Markdown is for reading (an issue, a wiki): the list's columns.
+    columns = fields or ((*LIST_FIELDS, "name_en") if fmt is Format.markdown else FIELDS)
     extra = ([{"score": str(h.score), "snippet": h.snippet} for h in hits]
              if hits is not None else None)
     if fmt is Format.markdown:
@@ -513,7 +529,7 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
     from kasegeru_cli.formats.delimited import render_delimited
 
     emit(render_delimited(cases, columns, delimiter="\t" if fmt is Format.tsv else ",",
-                          extra=extra))
+                          extra=extra, nested=nested))
 
 
 def output_rows(rows: list[dict[str, Any]], fmt: Format, table: Any) -> None:
@@ -633,7 +649,7 @@ def list_cases(
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, metavar="N",
                                               help="Show at most N cases.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = Lang.ja, nested: NestedOpt = "readable",
 ) -> None:
     """List cases, narrowed by filters.
 
@@ -660,7 +676,7 @@ def list_cases(
             fail(str(e), EXIT_USAGE)
     if limit is not None:
         cases = cases[:limit]
-    output_cases(cases, _format(fmt, as_json), names, lang)
+    output_cases(cases, _format(fmt, as_json), names, lang, nested=_nested(nested))
 
 
 @app.command()
@@ -694,9 +710,11 @@ def show(
     case = _lookup(cat, case_id)
     f = _format(fmt, as_json)
     if f is Format.table:
-        from kasegeru_cli.formats.table import show_page
+        from kasegeru_cli.formats.table import fields_page, show_page
 
-        emit_rich(show_page(case, cat.page_context(case, lang.value), lang.value), page=pager)
+        page = fields_page(case, names) if names is not None else \
+            show_page(case, cat.page_context(case, lang.value), lang.value)
+        emit_rich(page, page=pager)
         return
     if f in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
@@ -718,7 +736,7 @@ def search(
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, metavar="N",
                                               help="Show at most N results.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = Lang.ja, nested: NestedOpt = "readable",
 ) -> None:
     """Search every text field in both languages, ranked, with snippets.
 
@@ -749,7 +767,8 @@ def search(
         STATE._loaded.keep_folded_texts(cat.folded_texts)
     if limit is not None:
         hits = hits[:limit]
-    output_cases([h.case for h in hits], _format(fmt, as_json), names, lang, hits)
+    output_cases([h.case for h in hits], _format(fmt, as_json), names, lang, hits,
+                 nested=_nested(nested))
 
 
 @app.command()
@@ -901,8 +920,10 @@ def export(
         metavar="FILE")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     excel: Annotated[bool, typer.Option(
-        "--excel", help="CSV/TSV for Excel: UTF-8 with a BOM, so Japanese shows correctly.")
+        "--excel", help="CSV/TSV for Excel: UTF-8 with a BOM (so Japanese shows correctly), "
+        "CRLF, and a ' before cells a spreadsheet would run as formulas.")
     ] = False,
+    nested: NestedOpt = "readable",
 ) -> None:
     """Export the dataset (after any filters) with every field.
 
@@ -944,7 +965,7 @@ def export(
             write: Callable[[Path], object] = partial(write_sqlite, cat.dataset, cases)
         else:
             data = export_bytes(cat.dataset, cases, fmt.value, excel=excel,
-                                complete=filters.is_empty(),
+                                complete=filters.is_empty(), nested=_nested(nested),
                                 rendered=_json_texts() if fmt is ExportFormat.json else None)
             if output is None:
                 with _pipe_guard():
@@ -1104,6 +1125,7 @@ def schema(
         help="Which JSON output: case (show), list (also export), search, types, "
         "topics, sources, stats, map, cite.", metavar="[OUTPUT]",
         case_sensitive=False)] = SchemaFor.list,
+    fields: FieldsOpt = None,
 ) -> None:
     """Print the JSON Schema of a command's JSON output.
 
@@ -1114,11 +1136,16 @@ def schema(
       kasegeru schema > kasegeru-list.schema.json
 
       kasegeru schema case
+
+      kasegeru schema list --fields id,name,topics
     """
     from kasegeru_cli.formats.jsonfmt import render_json
     from kasegeru_cli.schema import json_schema
 
-    emit(render_json(json_schema(output.value)))
+    names = _fields(fields)
+    if names is not None and output.value not in ("case", "list", "search"):
+        fail("--fields applies to the case, list and search schemas", EXIT_USAGE)
+    emit(render_json(json_schema(output.value, names)))
 
 
 @app.command()

@@ -29,7 +29,8 @@ def subset(dataset: Dataset, cases: Sequence[Case]) -> Dataset:
 
 
 def export_bytes(dataset: Dataset, cases: Sequence[Case], fmt: str, *, excel: bool = False,
-                 complete: bool = True, rendered: Mapping[str, str] | None = None) -> bytes:
+                 complete: bool = True, rendered: Mapping[str, str] | None = None,
+                 nested: str = "readable") -> bytes:
     """The export as bytes. ``complete`` says no filter was applied; ``rendered``,
     when given, is every case's JSON text by id (from the cache), used as is."""
     if excel and fmt not in ("csv", "tsv"):
@@ -43,10 +44,11 @@ def export_bytes(dataset: Dataset, cases: Sequence[Case], fmt: str, *, excel: bo
     elif fmt in ("csv", "tsv"):
         from kasegeru_cli.formats.delimited import render_delimited
 
-        text = render_delimited(cases, FIELDS, delimiter="\t" if fmt == "tsv" else ",")
+        text = render_delimited(cases, FIELDS, delimiter="\t" if fmt == "tsv" else ",",
+                                nested=nested, excel=excel)
         if excel:
             # Excel on Japanese Windows reads a BOM-less CSV as Shift_JIS: mojibake.
-            return "\ufeff".encode() + text.replace("\n", "\r\n").encode()
+            return "\ufeff".encode() + text.encode()
     elif fmt == "markdown":
         from kasegeru_cli.formats.markdown import render_markdown
 

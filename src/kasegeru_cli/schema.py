@@ -193,10 +193,29 @@ _ITEM = {"list": "case", "search": "search_hit", "types": "type", "topics": "top
          "stats": "stats_row", "map": "map_row", "cite": "citation"}
 
 
-def json_schema(output: str = "list") -> dict[str, Any]:
-    """The JSON Schema of one command's JSON output (see :data:`OUTPUTS`)."""
+DERIVED_SCHEMAS: dict[str, dict[str, Any]] = {
+    "prefectures": {"type": "array", "items": {"type": "string"},
+                    "description": "prefectures where the case is (main places)"},
+    "years": {"type": "array", "items": {"type": "integer"},
+              "description": "every year of a dated event or figure"},
+}
+
+
+def json_schema(output: str = "list", fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The JSON Schema of one command's JSON output (see :data:`OUTPUTS`); with
+    ``fields``, of its records cut to those fields (``--fields``), in that order."""
     if output not in OUTPUTS:
         raise KeyError(output)
+    if fields is not None:
+        cut = json_schema(output)
+        for name in ("case", "search_hit"):
+            record = cut["$defs"][name]
+            props = {f: record["properties"].get(f) or DERIVED_SCHEMAS[f] for f in fields}
+            if name == "search_hit":
+                props["match"] = record["properties"]["match"]
+            record["properties"] = props
+            record["required"] = list(props)
+        return cut
     title, shape = OUTPUTS[output]
     schema: dict[str, Any] = {
         "$schema": DRAFT,

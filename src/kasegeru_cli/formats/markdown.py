@@ -8,12 +8,14 @@ from kasegeru_cli.models import Case
 from kasegeru_cli.records import flat_value
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+def markdown_cell(text: str) -> str:
+    """A table cell: backslashes and pipes escaped, line breaks as ``<br>``."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>") \
+        .replace("\n", "<br>")
 
 
 def render_markdown(cases: Iterable[Case], columns: Sequence[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for case in cases:
-        lines.append("| " + " | ".join(_cell(flat_value(case, c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(markdown_cell(flat_value(case, c)) for c in columns) + " |")
     return "\n".join(lines) + "\n"

@@ -178,6 +178,14 @@ def _kv(rows: Sequence[tuple[str, str]]) -> RenderableType:
     return Padding(grid, (0, 0, 0, 2))
 
 
+def fields_page(case: Case, names: Sequence[str]) -> RenderableType:
+    """``show ID --fields a,b``: only those fields, one per line, as the CSV cells read."""
+    from kasegeru_cli.records import flat_value
+
+    return Group(JaText(case.id, style="bold"), _kv([(n, flat_value(case, n) or "—")
+                                                     for n in names]))
+
+
 def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
     """The whole record, readable top to bottom in an 80-column terminal."""
     first, second = (case.name_en, case.name) if lang == "en" else (case.name, case.name_en)
