@@ -51,7 +51,7 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
     "loader": (["loader.py"], ["tests/test_loader.py", "tests/test_data.py",
                                "tests/test_golden.py"]),
     "records": (["records.py"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
-                                 "tests/test_cli.py"]),
+                                 "tests/test_cli.py", "tests/test_store.py"]),
     "fastpath": (["fastpath.py"], ["tests/test_fastpath.py", "tests/test_golden.py"]),
     "store": (["store.py"], ["tests/test_store.py", "tests/test_fastpath.py",
                              "tests/test_golden.py"]),

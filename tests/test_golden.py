@@ -18,7 +18,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -149,35 +148,31 @@ def test_list_json(module_cli: Cli) -> None:
         check_record(rows[case_id], case_id)
 
 
-@pytest.fixture(scope="module")
-def exports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    out = tmp_path_factory.mktemp("golden-exports")
-    cli = Cli()
-    paths = {}
-    for fmt in ("json", "jsonl", "csv", "toml", "sqlite"):
-        path = out / f"cases.{fmt}"
-        result = cli("export", "--format", fmt, "-o", str(path))
-        assert result.exit_code == 0, result.stderr
-        paths[fmt] = path
-    yield paths
+def export(fmt: str, tmp_path: Path) -> Path:
+    """``export --format FMT -o FILE`` inside the test (not a shared fixture: mutmut
+    credits a function to the tests that call it, and fixture set-up to none)."""
+    path = tmp_path / f"cases.{fmt}"
+    result = Cli()("export", "--format", fmt, "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    return path
 
 
-def test_export_json(exports: dict[str, Path]) -> None:
-    rows = {r["id"]: r for r in json.loads(exports["json"].read_text(encoding="utf-8"))}
+def test_export_json(tmp_path: Path) -> None:
+    rows = {r["id"]: r for r in json.loads(export("json", tmp_path).read_text(encoding="utf-8"))}
     for case_id in IDS:
         check_record(rows[case_id], case_id)
 
 
-def test_export_jsonl(exports: dict[str, Path]) -> None:
-    lines = exports["jsonl"].read_text(encoding="utf-8").splitlines()
+def test_export_jsonl(tmp_path: Path) -> None:
+    lines = export("jsonl", tmp_path).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 124  # one record a line, not an indented document
     rows = {r["id"]: r for r in map(json.loads, lines)}
     for case_id in IDS:
         check_record(rows[case_id], case_id)
 
 
-def test_export_toml(exports: dict[str, Path]) -> None:
-    data = tomli.loads(exports["toml"].read_text(encoding="utf-8"))
+def test_export_toml(tmp_path: Path) -> None:
+    data = tomli.loads(export("toml", tmp_path).read_text(encoding="utf-8"))
     rows = {r["id"]: with_defaults(r) for r in data["cases"]}
     for case_id in IDS:
         check_record(rows[case_id], case_id)
@@ -218,9 +213,9 @@ def _cell_has(cell: str, item: dict[str, Any], kind: str) -> None:
         assert text in cell, item
 
 
-def test_export_csv(exports: dict[str, Path]) -> None:
+def test_export_csv(tmp_path: Path) -> None:
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
-        exports["csv"].read_text(encoding="utf-8-sig"), newline=""))}
+        export("csv", tmp_path).read_text(encoding="utf-8-sig"), newline=""))}
     for case_id in IDS:
         golden, row = GOLDEN[case_id], rows[case_id]
         for key, value in golden.get("fields", {}).items():
@@ -241,8 +236,8 @@ def test_export_csv(exports: dict[str, Path]) -> None:
                 assert row[kind] == ""
 
 
-def test_export_sqlite(exports: dict[str, Path]) -> None:
-    db = sqlite3.connect(exports["sqlite"])
+def test_export_sqlite(tmp_path: Path) -> None:
+    db = sqlite3.connect(export("sqlite", tmp_path))
     db.row_factory = sqlite3.Row
     try:
         for case_id in IDS:
