@@ -474,10 +474,6 @@ def test_ctrl_c_during_a_long_export_exits_130_quietly(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: export.write_atomic makes its temporary file (tempfile.mkstemp) before the "
-    "try/finally that removes it, so Ctrl-C/SIGTERM landing between the two leaves "
-    ".NAME.XXXX.tmp behind; seen once in a loaded full run of the Ctrl-C test"))
 def test_an_interrupt_as_the_temporary_file_is_made_leaves_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A signal delivered right after the temporary file exists (here: as its

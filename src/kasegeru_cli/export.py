@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -117,10 +116,21 @@ def write_atomic(path: Path, write: Callable[[Path], object], force: bool = True
     target = Path(os.path.realpath(path)) if force and path.is_symlink() else path
     directory = target.parent if str(target.parent) else Path()
     # A short prefix: the temporary name must not be too long where the target is not.
-    fd, name = tempfile.mkstemp(dir=directory, prefix=f".{target.name[:40]}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
+    # The name is chosen before the try and the file made inside it, so that an
+    # interrupt at any point leaves nothing behind (mkstemp before the try left
+    # its file when Ctrl-C or SIGTERM fell between the two).
+    import secrets
+
+    tmp = directory / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
+    ours = True
     try:
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY
+                         | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except FileExistsError:
+            ours = False  # someone else's file: never removed
+            raise
+        os.close(fd)
         try:
             write(tmp)
         except Exception as e:
@@ -138,9 +148,11 @@ def write_atomic(path: Path, write: Callable[[Path], object], force: bool = True
         else:
             _link_exclusive(tmp, target)
     finally:
-        for leftover in (tmp, *(Path(f"{tmp}{end}") for end in ("-journal", "-wal", "-shm"))):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        if ours:
+            for leftover in (tmp, *(Path(f"{tmp}{end}") for end in ("-journal", "-wal",
+                                                                     "-shm"))):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def _link_exclusive(tmp: Path, path: Path) -> None:
