@@ -43,13 +43,28 @@ def _no_real_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory,
-                    monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # Never read or write the developer's real cache from the tests.
-    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def _isolated_cache(_shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Never read or write the developer's real cache from the tests. One warm
+    # cache for the whole run (as a user has): a cold load in every test was most
+    # of the suite's time. Tests about the cache itself use a directory of their own.
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(_shared_cache))
     monkeypatch.delenv("KASEGERU_DATA", raising=False)
     yield
+
+
+@pytest.fixture
+def cold_cache(tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache directory of this test's own (for tests about a cold start)."""
+    path = tmp_path_factory.mktemp("cold-cache")
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(path))
+    return path
 
 
 class Cli:

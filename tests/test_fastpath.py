@@ -82,7 +82,7 @@ def test_anything_else_is_left_to_the_typer_app(
 
 
 def test_no_answer_without_a_cache_or_with_it_off(
-        bundled: Path, monkeypatch: pytest.MonkeyPatch,
+        bundled: Path, monkeypatch: pytest.MonkeyPatch, cold_cache: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     assert fast(["show", "co-ba", "--json"], capsys) == (None, "")  # nothing cached yet
     store.load_cached([bundled])
