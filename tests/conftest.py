@@ -44,16 +44,16 @@ def _no_real_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _run_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("shared-cache")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(_shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_cache(_run_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Never read or write the developer's real cache from the tests. One warm
     # cache for the whole run (as a user has): a cold load in every test was most
     # of the suite's time. Tests about the cache itself use a directory of their own.
-    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(_shared_cache))
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(_run_cache_dir))
     monkeypatch.delenv("KASEGERU_DATA", raising=False)
     yield
 
