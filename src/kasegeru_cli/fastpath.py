@@ -95,37 +95,42 @@ def answer(argv: Sequence[str]) -> int | None:
     if shown is None or (data is not None and ("\x00" in data or not data)):
         return None
     query, as_json = shown
-    from kasegeru_cli.store import bundled_path, read_lookup_index
+    from kasegeru_cli.store import bundled_path, document_of, read_lookup_index, read_show_index
 
     chosen = data or os.environ.get("KASEGERU_DATA")
     paths = [Path(chosen) if chosen else bundled_path()]
-    lookup = read_lookup_index(paths)
-    if lookup is None:
-        return None
-    from kasegeru_cli.lookup import Index, not_found_message, resolve
+    case_id: str | None = None
+    index = read_show_index(paths) if as_json else None
+    if index is not None:  # an id or an alias: the loop scripts run, one read
+        from kasegeru_cli.text import id_key
 
-    what, found = resolve(query, Index(*lookup))
-    if what == "none":
-        # Unknown: say so with the nearest ids, without loading the dataset.
-        from kasegeru_cli.streams import use_utf8
-        from kasegeru_cli.text import escape_controls
+        case_id = index[0].get(id_key(query))
+    if case_id is None:
+        lookup = read_lookup_index(paths)
+        if lookup is None:
+            return None
+        from kasegeru_cli.lookup import Index, not_found_message, resolve
 
-        use_utf8()
-        sys.stderr.write(f"Error: {escape_controls(not_found_message(query, found))}\n")
-        return 1
-    if what != "found" or not as_json:
-        return None  # a list of matches, or a page to draw: the Typer app's job
-    from kasegeru_cli.store import document_of, read_show_index
+        what, found = resolve(query, Index(*lookup))
+        if what == "none":
+            # Unknown: say so with the nearest ids, without loading the dataset.
+            from kasegeru_cli.streams import use_utf8
+            from kasegeru_cli.text import escape_controls
 
-    index = read_show_index(paths)
-    if index is None or found[0] not in index[1]:
+            use_utf8()
+            sys.stderr.write(f"Error: {escape_controls(not_found_message(query, found))}\n")
+            return 1
+        if what != "found" or not as_json:
+            return None  # a list of matches, or a page to draw: the Typer app's job
+        case_id = found[0]
+    if index is None or case_id not in index[1]:
         return None
     from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 
     use_utf8()
     try:
         with pipe_guard():
-            sys.stdout.write(document_of(index[1][found[0]]))
+            sys.stdout.write(document_of(index[1][case_id]))
     except PipeClosed:
         pass
     return 0
