@@ -47,12 +47,14 @@ PACKAGE = "src/kasegeru_cli"
 # module -> (files to mutate, in-process test files that exercise it)
 TESTS: dict[str, tuple[list[str], list[str]]] = {
     "catalog": (["catalog.py"], ["tests/test_filters.py", "tests/test_cli.py",
-                                 "tests/test_golden.py"]),
+                                 "tests/test_golden.py", "tests/test_search.py",
+                                 "tests/test_questions.py"]),
     "loader": (["loader.py"], ["tests/test_loader.py", "tests/test_data.py",
-                               "tests/test_golden.py"]),
+                               "tests/test_golden.py", "tests/test_facets.py"]),
     "records": (["records.py"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
                                  "tests/test_cli.py", "tests/test_store.py"]),
-    "fastpath": (["fastpath.py"], ["tests/test_fastpath.py", "tests/test_golden.py"]),
+    "fastpath": (["fastpath.py"], ["tests/test_fastpath.py", "tests/test_golden.py",
+                                   "tests/test_lookup.py"]),
     "store": (["store.py"], ["tests/test_store.py", "tests/test_fastpath.py",
                              "tests/test_golden.py"]),
     "formats": (["formats/*"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
