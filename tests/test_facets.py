@@ -183,3 +183,30 @@ def test_deep_nesting_is_located(tmp_path: Path, text: str, what: str) -> None:
     path = write(tmp_path, "schema_version = 2\n" + text)
     [msg] = problems(path)
     assert msg.startswith(f"{path}:2: nested too deeply ({what}"), msg
+
+
+def test_deep_nesting_is_located_past_strings_and_comments(tmp_path: Path) -> None:
+    # Brackets inside strings and comments are not nesting; the line is the x line.
+    text = ("schema_version = 2\n"
+            "# a comment [[[ {{{\n"
+            'name = "a [ b { \\" [ c"\n'
+            "lit = 'x [[ y'\n"
+            'multi = """\n[[[\n{{{\n"""\n'
+            "raw = '''\n[[\n'''\n"
+            "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    path = write(tmp_path, text)
+    [msg] = problems(path)
+    assert msg.startswith(f"{path}:12: nested too deeply (arrays or inline tables"), msg
+    dotted = write(tmp_path, 'schema_version = 2\nk = "a.b.c.d"\n' + "a" + ".a" * 20_000
+                   + " = 1\n")
+    [msg] = problems(dotted)
+    assert msg.startswith(f"{dotted}:3: nested too deeply (a dotted key"), msg
+
+
+@pytest.mark.parametrize("value, name", [
+    ("true", "a boolean"), ("1", "an integer"), ("1.5", "a number"), ("[1]", "a list"),
+    ("{ a = 1 }", "a table"), ("2019-04-01", "date"),
+])
+def test_wrong_types_are_named(tmp_path: Path, value: str, name: str) -> None:
+    found = problems(write(tmp_path, FACETS.replace('name_en = "Alpha"', f"name_en = {value}")))
+    assert any(f"field name_en: must be a string, not {name}" in p for p in found), found

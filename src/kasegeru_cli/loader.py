@@ -87,11 +87,6 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
-def read_text(path: Path) -> str:
-    """:func:`read_bytes` then :func:`decode_text`."""
-    return decode_text(read_bytes(path), str(path))
-
-
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     """TOML text → dict, a syntax error becoming a located :class:`DatasetError`."""
     import tomli  # only when parsing: a warm cache never needs it
