@@ -236,3 +236,82 @@ def test_stats_by_facets(cli: Cli) -> None:
     assert basis["named"] == len(cli.json("list", "--basis", "named", "--json"))
     operators = {r["operator"] for r in cli.json("stats", "--by", "operator", "--json")}
     assert {"company", "university", "municipality", None} <= operators
+
+
+# ------------------------------------------------------------------ orders and words
+
+
+def test_stats_order_most_first_then_the_documented_order(cli: Cli) -> None:
+    # docs: most cases first; ties in the natural order of the dimension (types
+    # as the report lists them, regions north to south, kinds as DATA.md lists them).
+    types = ["coworking", "regional-resource", "network", "knowledge-platform",
+             "innovation-district"]
+    counts = {t: len(cli.json("list", "--type", t, "--json")) for t in types}
+    expected = sorted(types, key=lambda t: (-counts[t], types.index(t)))
+    rows = cli.json("stats", "--by", "type", "--json")
+    assert [r["type"] for r in rows if r["type"]] == expected
+    assert [r["cases"] for r in rows if r["type"]] == [counts[t] for t in expected]
+    regions = ["hokkaido", "tohoku", "kanto", "chubu", "kinki", "chugoku", "shikoku",
+               "kyushu", "okinawa"]
+    per = {r: len(cli.json("list", "--region", r, "--json")) for r in regions}
+    got = [r["region"] for r in cli.json("stats", "--by", "region", "--json") if r["region"]]
+    assert got == sorted((r for r in regions if per[r]), key=lambda r: (-per[r],
+                                                                         regions.index(r)))
+
+
+@pytest.mark.parametrize("typed, kind", [
+    ("企業", "company"), ("会社", "company"), ("companies", "company"), ("大学", "university"),
+    ("高専", "university"), ("自治体", "municipality"), ("市町村", "municipality"),
+    ("県", "prefecture"), ("国", "national-government"), ("省庁", "national-government"),
+    ("団体", "association"), ("NPO", "association"), ("銀行", "financial"),
+    ("ファンド", "financial"), ("個人", "individual"), ("public body", "public-body"),
+])
+def test_operator_words(typed: str, kind: str) -> None:
+    from kasegeru_cli.catalog import Catalog
+
+    assert Catalog.resolve_operator(typed) == kind
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--sector", "privat"), "Error: unknown sector 'privat' (did you mean private?); choose "
+                             "from: public (公的機関), private (民間事業者)"),
+    (("--flow", "metro-regionl"), "Error: unknown flow 'metro-regionl' (did you mean "
+                                  "metro-regional?); choose from: metro-metro (大都市圏×大都市圏), "
+                                  "metro-regional (大都市圏×地方都市等), regional-metro "
+                                  "(地方都市等×大都市圏), regional-regional "
+                                  "(地方都市等×地方都市等)"),
+    (("--basis", "xyz"), "Error: unknown basis 'xyz'; choose from: named (the report names the "
+                         "case), group (it places the case's section), editorial (ours)"),
+    (("--operator", "xyz"), "Error: unknown operator kind 'xyz'; choose from: company, "
+                            "university, national-government, prefecture, municipality, "
+                            "public-body, association, financial, individual, other"),
+])
+def test_unknown_value_messages_in_full(cli: Cli, args: tuple[str, str], message: str) -> None:
+    result = cli("list", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
+@pytest.mark.parametrize("typed, slug", [
+    ("sector", None), ("公的機関", "public"), ("民間", "private"), ("Private", "private"),
+])
+def test_sector_words(typed: str, slug: str | None) -> None:
+    from kasegeru_cli.catalog import Catalog, QueryError
+
+    if slug is None:
+        with pytest.raises(QueryError):
+            Catalog.resolve_sector(typed)
+    else:
+        assert Catalog.resolve_sector(typed) == slug
+
+
+def test_topic_partial_name_and_unknown(cli: Cli) -> None:
+    from kasegeru_cli.catalog import Catalog, QueryError
+
+    cat = Catalog(__import__("kasegeru_cli.store", fromlist=["x"]).load_cached(
+        [__import__("kasegeru_cli.store", fromlist=["x"]).bundled_path()]))
+    assert cat.resolve_topic("Space industry") == "space-industry"   # English name
+    assert cat.resolve_topic("宇宙") == "space-industry"               # Japanese name
+    assert cat.resolve_topic("crowd funding") == "crowdfunding"       # a variant, spaced
+    with pytest.raises(QueryError, match=r"unknown topic 'zzz'; see `kasegeru topics` for all 32"):
+        cat.resolve_topic("zzz")

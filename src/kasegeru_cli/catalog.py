@@ -263,8 +263,11 @@ class Catalog:
 
     @staticmethod
     def resolve_operator(text: str) -> str:
+        from kasegeru_cli.search import stem
+
+        words = {fold(k): v for k, v in KIND_WORDS.items()}  # ファンド is folded too
         key = fold(text).strip().replace(" ", "-").replace("_", "-")
-        found = KIND_WORDS.get(key) or KIND_WORDS.get(key.rstrip("s"))
+        found = words.get(key) or words.get(stem(key))
         if found is None:
             import difflib
 
