@@ -95,18 +95,26 @@ def answer(argv: Sequence[str]) -> int | None:
     if shown is None or (data is not None and ("\x00" in data or not data)):
         return None
     query, as_json = shown
-    from kasegeru_cli.store import bundled_path, document_of, read_lookup_index, read_show_index
+    from kasegeru_cli.store import (
+        bundled_path,
+        cache_entry,
+        document_of,
+        lookup_index_at,
+        show_index_at,
+    )
 
     chosen = data or os.environ.get("KASEGERU_DATA")
-    paths = [Path(chosen) if chosen else bundled_path()]
+    entry = cache_entry([Path(chosen) if chosen else bundled_path()])  # the key, once
+    if entry is None:
+        return None
     case_id: str | None = None
-    index = read_show_index(paths) if as_json else None
+    index = show_index_at(entry) if as_json else None
     if index is not None:  # an id or an alias: the loop scripts run, one read
         from kasegeru_cli.text import id_key
 
         case_id = index[0].get(id_key(query))
     if case_id is None:
-        lookup = read_lookup_index(paths)
+        lookup = lookup_index_at(entry)
         if lookup is None:
             return None
         from kasegeru_cli.lookup import Index, not_found_message, resolve

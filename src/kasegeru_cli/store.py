@@ -628,16 +628,27 @@ def load(paths: Sequence[Path]) -> Loaded:
     return Loaded(dataset, (directory, key), index[1])
 
 
-def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
-    """The ``show --json`` index for these files, or None when it is not cached
-    (no cache yet, an unreadable file, the cache turned off or refused)."""
+def cache_entry(paths: Sequence[Path]) -> tuple[Path, str] | None:
+    """Where these files' entry would be (directory, key), or None when there is
+    no usable cache for them (turned off or refused, an unreadable file, a pipe)."""
     if cache_disabled() or not all_regular(paths):
         return None
     key = _streamed_key(paths)
     directory = usable_dir() if key is not None else None
     if key is None or directory is None:
         return None
-    return _show_index_of(_read_entry(directory, key, "show"))
+    return directory, key
+
+
+def read_show_index(paths: Sequence[Path]) -> ShowIndex | None:
+    """The ``show --json`` index for these files, or None when it is not cached
+    (no cache yet, an unreadable file, the cache turned off or refused)."""
+    return show_index_at(cache_entry(paths))
+
+
+def show_index_at(entry: tuple[Path, str] | None) -> ShowIndex | None:
+    """:func:`read_show_index` of an entry already located by :func:`cache_entry`."""
+    return _show_index_of(_read_entry(*entry, "show")) if entry is not None else None
 
 
 def array_element(document: str) -> str:
@@ -675,13 +686,14 @@ def lookup_index(dataset: Dataset) -> tuple[list[str], str, str]:
 
 def read_lookup_index(paths: Sequence[Path]) -> tuple[list[str], str, str] | None:
     """The :func:`lookup_index` of these files from the cache, or None."""
-    if cache_disabled() or not all_regular(paths):
+    return lookup_index_at(cache_entry(paths))
+
+
+def lookup_index_at(entry: tuple[Path, str] | None) -> tuple[list[str], str, str] | None:
+    """:func:`read_lookup_index` of an entry already located by :func:`cache_entry`."""
+    if entry is None:
         return None
-    key = _streamed_key(paths)
-    directory = usable_dir() if key is not None else None
-    if key is None or directory is None:
-        return None
-    found = _read_entry(directory, key, "keys")
+    found = _read_entry(*entry, "keys")
     if (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], list)
             and type(found[1]) is str and type(found[2]) is str
             and found[1].count("\n") == found[2].count("\n") == len(found[0])):
