@@ -257,21 +257,21 @@ def _control_problem(v: str, newline_ok: bool) -> str | None:
     return f"holds {what}, which text here may not"
 
 
-def _is_str(v: Any) -> str | None:
+def _string(v: Any, newline_ok: bool) -> str | None:
     if not isinstance(v, str):
         return f"must be a string, not {_tname(v)}"
     if not v.strip():
         return "must not be empty (leave the key out instead)"
-    return _control_problem(v, newline_ok=False)
+    return _control_problem(v, newline_ok)
+
+
+def _is_str(v: Any) -> str | None:
+    return _string(v, newline_ok=False)
 
 
 def _is_text(v: Any) -> str | None:
     """Prose (a summary, a bullet, a note): a line break is allowed, other controls not."""
-    if not isinstance(v, str):
-        return f"must be a string, not {_tname(v)}"
-    if not v.strip():
-        return "must not be empty (leave the key out instead)"
-    return _control_problem(v, newline_ok=True)
+    return _string(v, newline_ok=True)
 
 
 def _is_bool(v: Any) -> str | None:
