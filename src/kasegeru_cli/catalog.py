@@ -733,8 +733,10 @@ def _snippet_for(text: str, terms: Sequence[Term], folded: str | None = None) ->
         span = term.find(folded)
         if span is not None and span[1] > span[0]:
             at, stop = span
-            end = offsets[min(stop, len(offsets)) - 1] + 1
-            return _snippet(text, offsets[at], end)
+            # The match ends where the next folded character's source begins
+            # (a character and its marks fold together: ｶﾞ → が).
+            end = offsets[stop] if stop < len(offsets) else len(text)
+            return _snippet(text, offsets[at], max(end, offsets[stop - 1] + 1))
     return _snippet(text, 0, 0)
 
 

@@ -27,10 +27,17 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
+    i, n = 0, len(text)
+    while i < n:
+        # A character with the marks that compose with it (ｶﾞ → が): folded apart,
+        # ｶ and ﾞ would give か and a lone mark, and never match が.
+        j = i + 1
+        while j < n and unicodedata.combining(_fold_char(text[j])[:1]):
+            j += 1
+        folded = _fold_char(text[i]) if j == i + 1 else fold(text[i:j])
         out.append(folded)
         offsets.extend([i] * len(folded))
+        i = j
     return "".join(out), offsets
 
 
