@@ -48,11 +48,11 @@ PACKAGE = "src/kasegeru_cli"
 TESTS: dict[str, tuple[list[str], list[str]]] = {
     "catalog": (["catalog.py"], ["tests/test_filters.py", "tests/test_cli.py",
                                  "tests/test_golden.py", "tests/test_search.py",
-                                 "tests/test_questions.py"]),
+                                 "tests/test_ranking.py", "tests/test_questions.py"]),
     "loader": (["loader.py"], ["tests/test_loader.py", "tests/test_data.py",
                                "tests/test_golden.py", "tests/test_facets.py"]),
-    "records": (["records.py"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
-                                 "tests/test_cli.py", "tests/test_store.py"]),
+    "records": (["records.py"], ["tests/test_records.py", "tests/test_golden.py",
+                                 "tests/test_jsonfmt.py", "tests/test_store.py"]),
     "fastpath": (["fastpath.py"], ["tests/test_fastpath.py", "tests/test_golden.py",
                                    "tests/test_lookup.py"]),
     "store": (["store.py"], ["tests/test_store.py", "tests/test_fastpath.py",
@@ -114,7 +114,9 @@ def prepare(module: str, workdir: Path, rev: str | None) -> None:
         "source_paths = src\n"
         f"only_mutate =\n    {only}\n"
         "also_copy =\n    data\n    docs\n    README.md\n"
-        "pytest_add_cli_args =\n    -x\n    -q\n    -p\n    no:cacheprovider\n"
+        # -n 0: mutmut runs the tests in its own process (pyproject's -n auto would
+        # hand them to xdist workers that import the unmutated package)
+        "pytest_add_cli_args =\n    -x\n    -q\n    -p\n    no:cacheprovider\n    -n\n    0\n"
         f"pytest_add_cli_args_test_selection =\n    {selection}\n"
         "use_git_change_detection = false\n",
         encoding="utf-8")
