@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 from kasegeru_cli import __version__
 
 if TYPE_CHECKING:
+    from kasegeru_cli.catalog import Catalog
     from kasegeru_cli.models import Dataset
 
 BUNDLED_NAME = "cases.toml"
@@ -618,13 +619,16 @@ def load(paths: Sequence[Path]) -> Loaded:
     dataset = load_blobs(blobs)  # raises DatasetError: invalid data is never cached
     if off:
         return Loaded(dataset, None)
-    index = show_index(dataset)
+    from kasegeru_cli.catalog import Catalog
+
+    catalog = Catalog(dataset)  # one for both indexes: its key table is built once
+    index = show_index(dataset, catalog)
     directory = usable_dir(create=True)
     if directory is None:
         return Loaded(dataset, None, index[1])
     # Keyed on the bytes just parsed (the file may have changed since it was hashed).
     key = cache_key(blobs)
-    _store(directory, key, dataset, index)
+    _store(directory, key, dataset, index, catalog)
     return Loaded(dataset, (directory, key), index[1])
 
 
@@ -663,25 +667,27 @@ def document_of(element: str) -> str:
     return element.replace("\n  ", "\n") + "\n"
 
 
-def show_index(dataset: Dataset) -> ShowIndex:
-    """Every case's ``show --json`` output, and the lookup keys of :class:`Catalog`."""
+def show_index(dataset: Dataset, catalog: Catalog | None = None) -> ShowIndex:
+    """Every case's ``show --json`` output, and the lookup keys of :class:`Catalog`
+    (``catalog``, when one of this dataset is at hand)."""
     from kasegeru_cli.catalog import Catalog
     from kasegeru_cli.formats.jsonfmt import render_json
     from kasegeru_cli.records import pick
 
-    catalog = Catalog(dataset)
+    catalog = catalog or Catalog(dataset)
     keys = {k: case.id for k, case in catalog.keys().items()}
     records = {case.id: array_element(render_json(pick(case, None)))
                for case in dataset.cases}
     return keys, records
 
 
-def lookup_index(dataset: Dataset) -> tuple[list[str], str, str]:
+def lookup_index(dataset: Dataset, catalog: Catalog | None = None
+                 ) -> tuple[list[str], str, str]:
     """The keys ``show`` resolves a query with (:class:`lookup.Index`), small and
     quick to read without the dataset: the fast path answers an unknown id from it."""
     from kasegeru_cli.catalog import Catalog
 
-    return tuple(Catalog(dataset).lookup_index())  # type: ignore[return-value]
+    return tuple((catalog or Catalog(dataset)).lookup_index())  # type: ignore[return-value]
 
 
 def read_lookup_index(paths: Sequence[Path]) -> tuple[list[str], str, str] | None:
@@ -701,7 +707,8 @@ def lookup_index_at(entry: tuple[Path, str] | None) -> tuple[list[str], str, str
     return None
 
 
-def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex) -> None:
+def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex,
+           catalog: Catalog) -> None:
     try:
         data = encode_dataset(dataset)
     except (_Unsupported, ValueError):  # not plain data: answer, do not cache
@@ -709,7 +716,7 @@ def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex) -> Non
     # The indexes first: an entry whose .data exists is complete. The .show
     # index (every record's JSON) may not fit the size cap on a very large
     # dataset; then JSON is rendered anew and the rest of the entry still serves.
-    if _write(directory, key, "keys", marshal.dumps(lookup_index(dataset), 4)):
+    if _write(directory, key, "keys", marshal.dumps(lookup_index(dataset, catalog), 4)):
         _write(directory, key, "show", marshal.dumps(index, 4))
         _write(directory, key, "data", data)
     _prune(directory)
