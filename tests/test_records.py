@@ -239,3 +239,18 @@ def test_hits_json_splices_the_match_as_the_last_key() -> None:
                              "match": {"field": "id", "text": "hadaka"}}])
     assert text == expected
     assert list(json.loads(text)[0])[-1] == "match"
+
+
+def test_edges_the_bundled_data_does_not_reach() -> None:
+    # a reference without a section, a figure without a unit, an integer of more
+    # than ten digits (not printed in exponent form)
+    edge = Case(id="edge", name="端", name_en="Edge", summary="要約。", summary_en="S.",
+                figures=(Figure("数", 5),), sources=(SourceRef("bessi", ""),))
+    assert flat_value(edge, "sources") == "bessi"
+    assert ("figures", "数 5") in list(search_texts(edge))
+    assert number_text(12_345_678_901) == "12,345,678,901"
+
+
+def test_hits_json_refuses_a_match_list_of_another_length() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        hits_json([FULL, BARE], [{"field": "id"}], cache_of(FULL, BARE))
