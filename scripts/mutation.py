@@ -56,9 +56,11 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
     "fastpath": (["fastpath.py"], ["tests/test_fastpath.py", "tests/test_golden.py",
                                    "tests/test_lookup.py"]),
     "store": (["store.py"], ["tests/test_store.py", "tests/test_fastpath.py",
-                             "tests/test_golden.py"]),
-    "formats": (["formats/*"], ["tests/test_golden.py", "tests/test_jsonfmt.py",
-                                "tests/test_cli.py", "tests/test_filters.py"]),
+                             "tests/test_golden.py", "tests/test_lookup.py",
+                             "tests/test_hostile2.py"]),
+    "formats": (["formats/*"], ["tests/test_formats.py", "tests/test_layout.py",
+                                "tests/test_golden.py", "tests/test_jsonfmt.py",
+                                "tests/test_web.py", "tests/test_cli.py"]),
 }
 
 COPIED = ["src", "tests", "data", "docs", "README.md", "pyproject.toml"]
