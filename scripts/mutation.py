@@ -48,7 +48,8 @@ PACKAGE = "src/kasegeru_cli"
 TESTS: dict[str, tuple[list[str], list[str]]] = {
     "catalog": (["catalog.py"], ["tests/test_filters.py", "tests/test_cli.py",
                                  "tests/test_golden.py", "tests/test_search.py",
-                                 "tests/test_ranking.py", "tests/test_questions.py"]),
+                                 "tests/test_ranking.py", "tests/test_catalog.py",
+                                 "tests/test_questions.py"]),
     "loader": (["loader.py"], ["tests/test_loader.py", "tests/test_data.py",
                                "tests/test_golden.py", "tests/test_facets.py"]),
     "records": (["records.py"], ["tests/test_records.py", "tests/test_golden.py",

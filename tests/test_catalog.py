@@ -1,0 +1,217 @@
+"""Catalog's lookups, orders and counts on a small dataset built by hand, where
+each expected value can be worked out by reading the cases below."""
+
+from __future__ import annotations
+
+import pytest
+
+from kasegeru_cli.catalog import (
+    AmbiguousError,
+    Catalog,
+    Filters,
+    NotFoundError,
+    QueryError,
+    _fold_texts,
+    suggestion_text,
+)
+from kasegeru_cli.models import (
+    Actor,
+    Case,
+    CaseType,
+    Dataset,
+    Event,
+    Location,
+    Source,
+    SourceRef,
+    Topic,
+)
+
+
+def case(id: str, **kw: object) -> Case:
+    base: dict[str, object] = {"name": f"{id}の名", "name_en": id.title(),
+                               "summary": "概要。", "summary_en": "Summary."}
+    base.update(kw)
+    return Case(id=id, **base)  # type: ignore[arg-type]
+
+
+TYPES = {"coworking": CaseType("coworking", "コワーキング型", "Coworking", "定義", "別紙1"),
+         "network": CaseType("network", "ネットワーク型", "Network", "定義", "別紙1")}
+SOURCES = {"one": Source("one", "001_one.txt", "一", "One", "2019-05"),
+           "two": Source("two", "002_two.txt", "二", "Two", "2020-03")}
+TOPICS = {"migration": Topic("migration", "移住", "Migration", "移り住む", ("UIJターン",)),
+          "side-jobs": Topic("side-jobs", "副業・兼業", "Side jobs", "副業", ("複業",))}
+CASES = (
+    # cited by "two" twice and by "one": counts once under each
+    case("cedar", name="スギ", name_en="Cedar", types=("coworking",), types_basis="named",
+         started="2012-04", tags=("林業", "移住"),
+         locations=(Location("main", "宮崎県"),),
+         timeline=(Event("2012-04", "開設"), Event("2019", "拡張")),
+         sources=(SourceRef("two", "第1章"), SourceRef("one", "別紙"),
+                  SourceRef("two", "第2章"))),
+    case("birch", name="カバ", name_en="Birch", types=("coworking", "network"),
+         category="【観光】【農業】 連携", started="2008",
+         locations=(Location("main", "北海道"),),
+         timeline=(Event("2010", "開始"),),
+         sources=(SourceRef("one", "別紙"),)),
+    case("alder", name="ハンノキ", name_en="alder tree", types=("network",),
+         types_basis="group", aliases=("ハン",),
+         locations=(Location("partner", "東京都"),),
+         actors=(Actor("市", "運営", "municipality", True),),
+         sources=(SourceRef("gone", "第9章"),)),
+    case("aspen", name="ポプラ", name_en="Aspen", types=("island",),
+         sources=(SourceRef("two", "第3章"),)),
+)
+CATALOG = Catalog(Dataset(types=TYPES, topics=TOPICS, sources=SOURCES, cases=CASES))
+
+
+def ids(cases: list[Case]) -> list[str]:
+    return [c.id for c in cases]
+
+
+# ------------------------------------------------------------------ orders
+
+
+def test_sort_by_each_key() -> None:
+    assert ids(CATALOG.sort(CASES, "id")) == ["alder", "aspen", "birch", "cedar"]
+    # folded names: かば < すぎ < はんのき < ぽぷら
+    assert ids(CATALOG.sort(CASES, "name")) == ["birch", "cedar", "alder", "aspen"]
+    # English names folded for case: alder tree < aspen < birch < cedar
+    assert ids(CATALOG.sort(CASES, "name", "en")) == ["alder", "aspen", "birch", "cedar"]
+    # 北海道 (1) < 宮崎県 (45) < no place of its own (alder's is a partner; aspen has none)
+    assert ids(CATALOG.sort(CASES, "prefecture")) == ["birch", "cedar", "alder", "aspen"]
+    # first year: birch 2010, cedar 2012, then the undated by id
+    assert ids(CATALOG.sort(CASES, "year")) == ["birch", "cedar", "alder", "aspen"]
+    # started: 2008, 2012-04, then those without a start, by id
+    assert ids(CATALOG.sort(CASES, "started")) == ["birch", "cedar", "alder", "aspen"]
+    # the first source in the dataset's order: one (birch, cedar), two (aspen), unknown
+    assert ids(CATALOG.sort(CASES, "source")) == ["birch", "cedar", "aspen", "alder"]
+    with pytest.raises(QueryError, match=r"unknown sort key 'size'; choose from: id, name, "
+                                         r"prefecture, year, started, source"):
+        CATALOG.sort(CASES, "size")
+
+
+# ------------------------------------------------------------------ counts
+
+
+def test_count_by_source_counts_a_record_once_per_source() -> None:
+    assert CATALOG.count_by_source() == {"one": 2, "two": 2, "gone": 1}
+
+
+def test_count_by_type_by_basis() -> None:
+    assert CATALOG.count_by_type() == {
+        "coworking": {"named": 1, "group": 0, "editorial": 1},  # birch has no basis
+        "network": {"named": 0, "group": 1, "editorial": 1},
+        "island": {"named": 0, "group": 0, "editorial": 1},  # not a type of the dataset
+    }
+
+
+def test_stats_by_category_tags_and_sections() -> None:
+    # most first: the three cases without a category outnumber the one with
+    assert CATALOG.stats("category") == [(None, 3), ("【観光】【農業】 連携", 1)]
+    assert CATALOG.stats("source") == [("one", 2), ("two", 2), ("gone", 1)]
+    assert CATALOG.stats("section") == [("one: 別紙", 2), ("gone: 第9章", 1), ("two: 第1章", 1),
+                                        ("two: 第2章", 1), ("two: 第3章", 1)]
+
+
+# ------------------------------------------------------------------ tags
+
+
+def test_a_category_label_is_a_tag() -> None:
+    assert Catalog._category_tags(CASES[1]) == ("観光", "農業")
+    assert Catalog._category_tags(CASES[0]) == ()
+    assert Catalog._category_tags(case("x", category="連携【観光】")) == ()
+    assert ids(CATALOG.filter(Filters(tags=("農業",)))) == ["birch"]
+    assert ids(CATALOG.filter(Filters(tags=("林",)))) == ["cedar"]
+
+
+def test_a_tag_that_matches_nothing_is_noted_with_the_nearest() -> None:
+    filters = Filters(tags=("林業家", "zzz", "移住"))  # alternatives: 移住 finds cedar
+    assert ids(CATALOG.filter(filters)) == ["cedar"]
+    assert filters.notes == [
+        "no tag contains '林業家'; nearest tags: 林業. Try `kasegeru search` or --topic for "
+        "a broader match.",
+        "no tag contains 'zzz'. Try `kasegeru search` or --topic for a broader match.",
+    ]
+
+
+# ------------------------------------------------------------------ resolving
+
+
+def test_resolve_type_by_slug_name_and_unique_part() -> None:
+    assert CATALOG.resolve_type("Network") == "network"
+    assert CATALOG.resolve_type("コワーキング型") == "coworking"
+    assert CATALOG.resolve_type("ｺﾜｰｷﾝｸﾞ") == "coworking"
+    assert CATALOG.resolve_type("net") == "network"
+    with pytest.raises(QueryError) as err:
+        CATALOG.resolve_type("型")  # a part of both names
+    assert str(err.value) == ("unknown type '型'; choose from: coworking (コワーキング型), "
+                              "network (ネットワーク型)")
+    with pytest.raises(QueryError, match=r"unknown type 'netwrok' \(did you mean network\?\)"):
+        CATALOG.resolve_type("netwrok")
+
+
+def test_resolve_topic_by_name_variant_part_and_nearest() -> None:
+    assert CATALOG.resolve_topic("副業・兼業") == "side-jobs"
+    assert CATALOG.resolve_topic("兼業") == "side-jobs"  # a part of the name after ・
+    assert CATALOG.resolve_topic("複業") == "side-jobs"
+    assert CATALOG.resolve_topic("uijターン") == "migration"
+    assert CATALOG.resolve_topic("side") == "side-jobs"  # a unique part of the slug
+    assert CATALOG.resolve_topic("MIGR") == "migration"
+    with pytest.raises(QueryError) as err:
+        CATALOG.resolve_topic("migraton")
+    assert str(err.value) == ("unknown topic 'migraton' (did you mean migration?); see "
+                              "`kasegeru topics` for all 2")
+    with pytest.raises(QueryError) as err:
+        CATALOG.resolve_topic("i")  # in both slugs
+    assert str(err.value).startswith("unknown topic 'i' (did you mean migration or side-jobs?)")
+
+
+def test_resolve_operator_basis_sector_source() -> None:
+    assert Catalog.resolve_operator(" Local_Government ") == "municipality"
+    assert Catalog.resolve_operator("banks") == "financial"
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_operator("compny")
+    assert str(err.value).startswith("unknown operator kind 'compny' (did you mean company?);")
+    assert Catalog.resolve_basis(" NAMED") == "named"
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_basis("grup")
+    assert str(err.value).startswith("unknown basis 'grup' (did you mean group?); choose from: "
+                                     "named (the report names the case)")
+    assert Catalog.resolve_sector("民") == "private"
+    assert CATALOG.resolve_source("002") == "two"
+    assert CATALOG.resolve_source("002_TWO.txt") == "two"
+    assert CATALOG.resolve_source("tw") == "two"
+    with pytest.raises(QueryError) as err:
+        CATALOG.resolve_source("o")  # in both ids
+    assert str(err.value) == "unknown source 'o'; choose from: one, two"
+
+
+# ------------------------------------------------------------------ lookup
+
+
+def test_lookup_errors_carry_what_was_asked() -> None:
+    with pytest.raises(NotFoundError) as missing:
+        CATALOG.lookup("cedr")
+    assert missing.value.query == "cedr" and missing.value.suggestions == ["cedar"]
+    assert str(missing.value) == "cedr"
+    with pytest.raises(AmbiguousError) as ambiguous:
+        CATALOG.lookup("a")  # a part of several names
+    assert ambiguous.value.query == "a"
+    # in the dataset's order; birch (カバ, Birch) has no "a"
+    assert ids(ambiguous.value.cases) == ["cedar", "alder", "aspen"]
+    assert CATALOG.lookup("ハン").id == "alder"
+    assert CATALOG.suggest("aspne") == ["aspen"]
+    assert CATALOG.suggest("a", 2) == ["alder", "aspen"]
+
+
+def test_suggestion_text() -> None:
+    assert suggestion_text([]) == ""
+    assert suggestion_text(["kyushu"]) == " (did you mean kyushu?)"
+    assert suggestion_text(["a", "b"]) == " (did you mean a or b?)"
+
+
+def test_fold_texts_one_call_or_one_by_one() -> None:
+    assert _fold_texts(["スギ", "ＡＢＣ", "ｶﾞ"]) == ["すぎ", "abc", "が"]
+    # a NUL inside a text: folded one by one, the NUL kept
+    assert _fold_texts(["ス\x00ギ", "Ａ"]) == ["す\x00ぎ", "a"]
+    assert _fold_texts([]) == []
