@@ -259,8 +259,6 @@ def test_markdown_cell(text: str, cell: str) -> None:
     assert markdown_cell(text) == cell
 
 
-@pytest.mark.xfail(strict=True, reason="a lone CR is a line ending in CommonMark/GFM and "
-                   "ends the table row; markdown_cell turns only \\n and \\r\\n into <br>")
 def test_markdown_cell_lone_cr_is_a_line_break() -> None:
     assert markdown_cell("a\rb") == "a<br>b"
 
@@ -312,8 +310,6 @@ def test_toml_key(k: str, out: str) -> None:
     assert toml_key(k) == out
 
 
-@pytest.mark.xfail(strict=True, reason="_BARE_KEY is ^...$ with .match: $ also matches "
-                   "before a final newline, so 'abc\\n' is written bare (invalid TOML)")
 def test_toml_key_with_a_trailing_newline_is_quoted() -> None:
     assert toml_key("abc\n") == '"abc\\n"'
 

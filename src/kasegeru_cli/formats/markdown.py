@@ -11,7 +11,7 @@ from kasegeru_cli.records import flat_value
 def markdown_cell(text: str) -> str:
     """A table cell: backslashes and pipes escaped, line breaks as ``<br>``."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>") \
-        .replace("\n", "<br>")
+        .replace("\r", "<br>").replace("\n", "<br>")  # a lone CR ends a line in GFM too
 
 
 def render_markdown(cases: Iterable[Case], columns: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from kasegeru_cli.models import Case, CaseType, Dataset, Source, Topic
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
             "\r": "\\r"}
 
@@ -33,7 +33,7 @@ def toml_string(s: str) -> str:
 
 
 def toml_key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else toml_string(k)
+    return k if _BARE_KEY.fullmatch(k) else toml_string(k)  # "$" would pass "a\n"
 
 
 def toml_value(v: Any) -> str:
