@@ -20,6 +20,7 @@ from kasegeru_cli.models import (
     CaseType,
     Dataset,
     Event,
+    Figure,
     Location,
     Source,
     SourceRef,
@@ -215,3 +216,121 @@ def test_fold_texts_one_call_or_one_by_one() -> None:
     # a NUL inside a text: folded one by one, the NUL kept
     assert _fold_texts(["ス\x00ギ", "Ａ"]) == ["す\x00ぎ", "a"]
     assert _fold_texts([]) == []
+
+
+# ------------------------------------------------------------------ stats, by hand
+# Dictionaries in an order unlike the alphabet, so that "ties in the natural
+# order" can be told from "ties by name".
+
+S_TYPES = {"network": TYPES["network"], "coworking": TYPES["coworking"]}
+S_SOURCES = {"two": Source("two", "002_two.txt", "二", "Two", "2020-03",
+                           sections=("第1章", "第2章")),
+             "one": Source("one", "001_one.txt", "一", "One", "2019-05", sections=("別紙",))}
+S_TOPICS = {"side-jobs": TOPICS["side-jobs"], "migration": TOPICS["migration"]}
+S_CASES = (
+    case("s1", types=("coworking",), types_basis="group", started="2015-04", sector="public",
+         flow="大都市圏×地方都市等", topics=("side-jobs", "migration"), category="X",
+         locations=(Location("main", "東京都"), Location("partner", "北海道")),
+         actors=(Actor("甲", "運営", "company", True), Actor("乙", "運営", "association", True),
+                 Actor("丙", "連携", "university")),
+         timeline=(Event("2015-04", "開始"),),
+         sources=(SourceRef("one", "別紙"),)),
+    case("s2", types=("network",), types_basis="named", started="2009", sector="private",
+         topics=("side-jobs",),
+         locations=(Location("main", "沖縄県"),
+                    Location("scope", area="九州地方", regions=("kyushu",))),
+         actors=(Actor("大学", "設置", "university", True),),
+         timeline=(Event("2009", "設立"), Event("2011", "拡張", until="2012")),
+         sources=(SourceRef("two", "第2章"),)),
+    case("s3", started="2015", topics=("migration",), locations=(Location("main", "北海道"),),
+         actors=(Actor("誰か", "運営", None, True),),
+         figures=(Figure("人数", 5, "人", as_of="2020"),),
+         sources=(SourceRef("one", "付録"),)),
+    case("s4", locations=(Location("partner", "大阪府"),),
+         sources=(SourceRef("two", "第1章"),)),
+)
+STATS = Catalog(Dataset(types=S_TYPES, topics=S_TOPICS, sources=S_SOURCES, cases=S_CASES))
+
+
+@pytest.mark.parametrize(("by", "expected"), [
+    # time order, the undated last
+    ("started", [("2009", 1), ("2015", 2), (None, 1)]),
+    ("decade", [("2000s", 1), ("2010s", 2), (None, 1)]),
+    ("year", [("2009", 1), ("2011", 1), ("2012", 1), ("2015", 1), ("2020", 1), (None, 1)]),
+    # most first; ties in the dimension's own order (S_TYPES puts network first)
+    ("type", [(None, 2), ("network", 1), ("coworking", 1)]),
+    ("basis", [(None, 2), ("named", 1), ("group", 1)]),
+    # the lead actors' kinds, once per case; 丙 is not a lead; 誰か has no kind
+    ("operator", [(None, 2), ("company", 1), ("university", 1), ("association", 1)]),
+    ("topic", [("side-jobs", 2), ("migration", 2), (None, 1)]),
+    ("source", [("two", 2), ("one", 2)]),
+    # sections in the order each source lists them; one not listed comes after
+    ("section", [("two: 第1章", 1), ("two: 第2章", 1), ("one: 別紙", 1), ("one: 付録", 1)]),
+    # where each case is (its main places): 北海道 1, 東京都 13, 沖縄県 47 by code
+    ("prefecture", [("北海道", 1), ("東京都", 1), ("沖縄県", 1), (None, 1)]),
+    ("region", [("hokkaido", 1), ("kanto", 1), ("okinawa", 1), (None, 1)]),
+    ("sector", [(None, 2), ("private", 1), ("public", 1)]),
+    ("flow", [(None, 3), ("大都市圏×地方都市等", 1)]),
+    ("category", [(None, 3), ("X", 1)]),
+    ("tag", [(None, 4)]),
+])
+def test_stats_counts_and_order(by: str, expected: list[tuple[str | None, int]]) -> None:
+    assert STATS.stats(by) == expected
+
+
+def test_stats_anywhere_counts_every_place() -> None:
+    # s1 also has 北海道 as a partner, s4 only 大阪府 as a partner; s2's scope is 九州
+    assert STATS.stats("prefecture", anywhere=True) == [
+        ("北海道", 2), ("東京都", 1), ("大阪府", 1), ("沖縄県", 1)]
+    assert STATS.stats("region", anywhere=True) == [
+        ("hokkaido", 2), ("kanto", 1), ("kinki", 1), ("kyushu", 1), ("okinawa", 1)]
+    assert Catalog.regions_of(S_CASES[1]) == ("okinawa",)
+    assert Catalog.regions_of(S_CASES[1], anywhere=True) == ("okinawa", "kyushu")
+
+
+def test_stats_of_some_cases_and_an_unknown_dimension() -> None:
+    assert STATS.stats("started", [S_CASES[0], S_CASES[3]]) == [("2015", 1), (None, 1)]
+    with pytest.raises(QueryError) as err:
+        STATS.stats("colour")
+    assert str(err.value) == (
+        "cannot count by 'colour'; choose from: type, prefecture, region, source, section, "
+        "category, sector, flow, tag, topic, operator, basis, started, decade, year")
+
+
+def test_filter_some_cases_and_emptiness() -> None:
+    assert ids(STATS.filter(Filters(), [S_CASES[2], S_CASES[0]])) == ["s3", "s1"]
+    assert ids(STATS.filter(Filters(operators=("company",)))) == ["s1"]
+    assert ids(STATS.filter(Filters(operators=("university",)))) == ["s2"]  # 丙 is no lead
+    assert ids(STATS.filter(Filters(since=2010))) == ["s1", "s3"]
+    assert ids(STATS.filter(Filters(until=2009))) == ["s2"]
+    assert ids(STATS.filter(Filters(since=2015, until=2015))) == ["s1", "s3"]
+    assert Filters().is_empty()
+    assert not Filters(since=2000).is_empty()
+    assert not Filters(until=2000).is_empty()
+    assert not Filters(bases=("named",)).is_empty()
+    assert Filters(anywhere=True).is_empty()  # a switch, not a filter
+
+
+def test_resolve_flow_prefecture_and_region_words() -> None:
+    assert Catalog.resolve_flow("大都市圏x地方都市等") == "大都市圏×地方都市等"
+    assert Catalog.resolve_flow("地方都市等*大都市圏") == "地方都市等×大都市圏"
+    assert Catalog.resolve_flow(" METRO-METRO ") == "大都市圏×大都市圏"
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_flow("metro-regionl")
+    assert str(err.value) == (
+        "unknown flow 'metro-regionl' (did you mean metro-regional?); choose from: "
+        "metro-metro (大都市圏×大都市圏), metro-regional (大都市圏×地方都市等), "
+        "regional-metro (地方都市等×大都市圏), regional-regional (地方都市等×地方都市等)")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_prefecture("Atlantis")
+    assert str(err.value) == ("unknown prefecture 'Atlantis'; write it as 宮崎県, 宮崎, "
+                              "みやざき or miyazaki")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_region("Atlantis")
+    assert str(err.value).startswith(
+        "unknown region 'Atlantis'; choose from: hokkaido, tohoku, kanto, chubu, kinki, "
+        "chugoku, shikoku, kyushu, okinawa, ")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_sector("privat")
+    assert str(err.value) == ("unknown sector 'privat' (did you mean private?); choose from: "
+                              "public (公的機関), private (民間事業者)")

@@ -8,7 +8,9 @@ points 2, challenges 1.5, figures 1, sources 0.5."""
 
 from __future__ import annotations
 
-from kasegeru_cli.catalog import Catalog, Filters, _snippet, _snippet_for
+import pytest
+
+from kasegeru_cli.catalog import Catalog, Filters, QueryError, _snippet, _snippet_for
 from kasegeru_cli.models import Case, Dataset, Figure, SourceRef, Topic
 from kasegeru_cli.search import Term
 
@@ -131,3 +133,79 @@ def test_snippet_for_uses_the_first_term_found() -> None:
     assert _snippet_for(text, terms, folded=text) == "…" + "う" * 24 + "森"
     # found nowhere: the text's start
     assert _snippet_for("あ" * 30, [Term.of("川")]) == "あ" * 24 + "…"
+
+
+# ------------------------------------------------------------------ more clauses
+
+LONG = "あ" * 30
+CLAUSES = Catalog(Dataset(topics={"vacant": VACANT}, cases=(
+    # 森 in a challenge (1.5); 空き家 through the topic only (1); the evidence is long
+    case("eta", challenges=("森の話",), topics=("vacant",),
+         topic_evidence={"vacant": "古い建物を" + LONG}),
+    # the topic without evidence: the slug stands in as the snippet
+    case("theta", topics=("vacant",)),
+    # two clauses that score the same in one long text: the first clause's snippet
+    case("iota", challenges=("森" + LONG + "海",)),
+)))
+
+
+def clause_hits(query: str) -> list[tuple[str, float, str, str]]:
+    return [(h.case.id, h.score, h.field, h.snippet) for h in CLAUSES.search(query)]
+
+
+def test_a_topic_clause_adds_one_and_the_better_field_is_the_snippet() -> None:
+    # 森 1.5 + 空き家 (topic) 1 = 2.5; the challenge (1.5) beats the topic (1)
+    assert clause_hits("森 空き家") == [("eta", 2.5, "challenges", "森の話")]
+    # the topic clause first: it is the snippet until a clause scores more
+    assert clause_hits("空き家 森") == [("eta", 2.5, "challenges", "森の話")]
+
+
+def test_a_topic_snippet_is_the_whole_evidence_or_the_slug() -> None:
+    assert clause_hits("空き家") == [("eta", 1.0, "topics", "古い建物を" + LONG),
+                                   ("theta", 1.0, "topics", "vacant")]
+
+
+def test_on_a_tie_the_first_clause_gives_the_snippet() -> None:
+    assert clause_hits("森 海") == [("iota", 3.0, "challenges", "森" + "あ" * 24 + "…")]
+    assert clause_hits("海 森") == [("iota", 3.0, "challenges", "…" + "あ" * 24 + "海")]
+
+
+def test_an_empty_query_is_an_error() -> None:
+    for query in ("", "  ", '""', "OR"):
+        with pytest.raises(QueryError) as err:
+            CLAUSES.search(query)
+        assert str(err.value) == "the search query is empty"
+
+
+def test_folded_texts_from_the_cache_are_used_when_they_fit() -> None:
+    cases = CLAUSES.dataset.cases
+    fresh = Catalog(CLAUSES.dataset).folded_texts()
+    # the cache's folds stand in for folding again: a search sees them
+    planted = [[*texts[:-1], "植えた"] for texts in fresh]
+    given = Catalog(CLAUSES.dataset, folded=lambda: planted)
+    # (in each case's last text: theta's summary_en 3, eta's and iota's challenge 1.5)
+    assert [(h.case.id, h.score) for h in given.search("植えた")] == [
+        ("theta", 3.0), ("eta", 1.5), ("iota", 1.5)]
+    assert given.folded_texts() == planted
+    # folds of another dataset (another number of cases) are not used
+    short = Catalog(CLAUSES.dataset, folded=lambda: planted[:1])
+    assert short.folded_texts() == fresh and short.search("植えた") == []
+    # a case whose folds are not one per text is folded again
+    ragged = Catalog(CLAUSES.dataset, folded=lambda: [texts[:1] for texts in fresh])
+    assert ragged.folded_texts() == fresh
+    # nothing kept
+    assert Catalog(CLAUSES.dataset, folded=lambda: None).folded_texts() == fresh
+    assert len(fresh) == len(cases)
+
+
+def test_snippet_edges_after_a_character_that_folding_lengthens() -> None:
+    # the fold given but of another length: positions come from folding again
+    text = "㈱" + "あ" * 30 + "森" + "い" * 30
+    from kasegeru_cli.text import fold
+
+    expected = "…" + "あ" * 24 + "森" + "い" * 24 + "…"
+    assert _snippet_for(text, [Term.of("森")]) == expected
+    assert _snippet_for(text, [Term.of("森")], folded=fold(text)) == expected
+    # a match ending inside what one character folds to ends after that character
+    assert _snippet_for("㈱" + "あ" * 30, [Term.of("株")]) == "㈱" + "あ" * 24 + "…"
+    assert _snippet_for("あ㈱" + "い" * 30, [Term.of("あ(")]) == "あ㈱" + "い" * 24 + "…"
