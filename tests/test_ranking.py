@@ -183,9 +183,10 @@ def test_folded_texts_from_the_cache_are_used_when_they_fit() -> None:
     # the cache's folds stand in for folding again: a search sees them
     planted = [[*texts[:-1], "植えた"] for texts in fresh]
     given = Catalog(CLAUSES.dataset, folded=lambda: planted)
-    # (in each case's last text: theta's summary_en 3, eta's and iota's challenge 1.5)
+    # (the whole of each case's last text, so × 2: theta's summary_en 3, eta's and
+    # iota's challenge 1.5)
     assert [(h.case.id, h.score) for h in given.search("植えた")] == [
-        ("theta", 3.0), ("eta", 1.5), ("iota", 1.5)]
+        ("theta", 6.0), ("eta", 3.0), ("iota", 3.0)]
     assert given.folded_texts() == planted
     # folds of another dataset (another number of cases) are not used
     short = Catalog(CLAUSES.dataset, folded=lambda: planted[:1])
