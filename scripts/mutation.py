@@ -61,7 +61,8 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
                              "tests/test_hostile2.py"]),
     "formats": (["formats/*"], ["tests/test_formats.py", "tests/test_layout.py",
                                 "tests/test_golden.py", "tests/test_jsonfmt.py",
-                                "tests/test_formats_unit.py", "tests/test_web.py",
+                                "tests/test_formats_unit.py", "tests/test_screens.py",
+                                "tests/test_sqlite.py", "tests/test_web.py",
                                 "tests/test_cli.py"]),
 }
 

@@ -1,0 +1,173 @@
+"""What a person sees: small tables drawn at a fixed width, compared with
+screens written out by hand, and the styles that carry meaning (a dim note, a
+bold id) checked on a colour terminal."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+
+from kasegeru_cli.formats.table import (
+    fields_page,
+    list_layout,
+    sources_table,
+    stats_layout,
+    topics_table,
+)
+from kasegeru_cli.models import Case, SourceRef
+from kasegeru_cli.search import Hit
+
+
+def screen(renderable: RenderableType, width: int) -> list[str]:
+    """The lines printed at ``width`` on a plain terminal, trailing spaces removed."""
+    buf = io.StringIO()
+    Console(file=buf, width=width, color_system=None, force_terminal=False,
+            legacy_windows=False).print(Group(renderable))
+    return [line.rstrip() for line in buf.getvalue().splitlines()]
+
+
+def styles(renderable: RenderableType, width: int) -> dict[str, str]:
+    """Each styled run of text printed on a colour terminal (an unknown style name
+    fails here, as it would for a user), with its style."""
+    console = Console(file=io.StringIO(), width=width, color_system="standard",
+                      force_terminal=True, legacy_windows=False)
+    out: dict[str, str] = {}
+    for segment in console.render(Group(renderable), console.options.update(width=width)):
+        if segment.text.strip() and segment.style and str(segment.style) != "none":
+            out.setdefault(segment.text.strip(), str(segment.style))
+    return out
+
+
+def case(id: str, **kw: object) -> Case:
+    base: dict[str, object] = {"name": "名前", "name_en": "Name", "summary": "要約。",
+                               "summary_en": "Summary."}
+    base.update(kw)
+    return Case(id=id, **base)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ sources, topics
+
+SOURCE = {"id": "s1", "title": "報告書", "title_en": "Report", "publisher": "国交省",
+          "date_note": None, "file": "a.pdf", "date": "2019-03", "cases": 3,
+          "expected_cases": 4}
+
+
+def test_sources_table_screen() -> None:
+    # columns as wide as their longest line; three cells between columns; no edges
+    assert screen(sources_table([SOURCE]), 60) == [
+        "id   document         date      cases",
+        "─────────────────────────────────────",
+        "s1   報告書           2019-03     3/4",
+        "     国交省 · a.pdf",
+        "A record counts once for each document it cites.",
+    ]
+    seen = styles(sources_table([SOURCE]), 60)
+    assert seen["国交省 · a.pdf"] == "dim"
+    assert seen["A record counts once for each document it cites."] == "dim"
+    assert seen["document"] == "bold"
+
+
+def test_topics_table_screen() -> None:
+    row = {"slug": "remote-work", "name": "テレワーク", "name_en": "Remote work", "cases": 12}
+    assert screen(topics_table([row]), 50) == [
+        "topic         name                      cases",
+        "─────────────────────────────────────────────",
+        "remote-work   テレワーク  Remote work      12",
+        "Topics are editorial (docs/DATA.md); `kasegeru",
+        "topics --json` has each one's criterion and",
+        "variants.",
+    ]
+    seen = styles(topics_table([row]), 80)
+    assert seen["Remote work"] == "dim"
+    assert seen["topic"] == "bold"
+
+
+# ------------------------------------------------------------------ the list
+
+CASES = [case("aa", name="森の家", types=("coworking",)),
+         case("bb", name="海の駅と山の駅の連携", types=("network",), types_basis="editorial")]
+HITS = [Hit(CASES[0], 1.0, "name", "森の家"), Hit(CASES[1], 1.0, "summary", "海の話")]
+
+
+def test_list_screen_with_a_match_column() -> None:
+    out = list_layout(CASES, ["id", "name", "types"], "ja", HITS, 60)
+    # id 2 and types 9 ("network *") whole; name and match share the rest:
+    # (60 - 2 - 9 - 3 gaps of 3) // 2 = 20 each, the name's longest line is 20 too
+    assert screen(out, 60) == [
+        "id   name                   types       match",
+        "─" * 60,
+        "aa   森の家                 coworking   森の家",
+        "bb   海の駅と山の駅の連携   network *   海の話",
+        "2 cases; * editorial type: the source document gives none",
+    ]
+    seen = styles(out, 60)
+    assert seen["海の話"] == "dim"
+    assert seen["2 cases; * editorial type: the source document gives none"] == "dim"
+
+
+def test_list_blocks_when_the_name_would_be_too_narrow() -> None:
+    out = list_layout(CASES, ["id", "name", "types"], "ja", HITS, 28)
+    assert screen(out, 28) == [
+        "aa  coworking",
+        "  森の家",
+        "  森の家",
+        "bb  network *",
+        "  海の駅と山の駅の連携",
+        "  海の話",
+        "2 cases; * editorial type:",
+        "the source document gives",
+        "none",
+    ]
+    seen = styles(out, 28)
+    assert seen["aa"] == "bold" and seen["海の話"] == "dim"
+
+
+def test_a_block_whose_line_is_too_long_puts_the_id_alone() -> None:
+    wide = case("an-id-of-twenty-cell", name="名", types=("coworking", "network"))
+    out = list_layout([wide], ["id", "types", "name"], "ja", None, 30)
+    # "an-id-of-twenty-cell  coworking, network · 名" is 45 cells: the id alone, in
+    # bold; the name is short (12 cells or less), so it is one of the values
+    assert screen(out, 30) == [
+        "an-id-of-twenty-cell",
+        "  coworking, network · 名",
+        "1 case",
+    ]
+    assert styles(out, 30)["an-id-of-twenty-cell"] == "bold"
+    # "id-of-twenty-cells  network · 名前" is 34 cells: on one line at exactly 34
+    # (where the table, 18 + 7 + 4 + two gaps of 3 = 35, no longer fits)
+    fits = case("id-of-twenty-cells", types=("network",))
+    assert screen(list_layout([fits], ["id", "types", "name"], "ja", None, 34), 34)[0] == (
+        "id-of-twenty-cells  network · 名前")
+    assert screen(list_layout([fits], ["id", "types", "name"], "ja", None, 33), 33)[:2] == [
+        "id-of-twenty-cells", "  network · 名前"]
+
+
+def test_blocks_without_an_id_column() -> None:
+    # types 9 whole leaves 20 - 9 - 3 = 8 cells for the name: blocks, no id to lead
+    out = list_layout(CASES[1:], ["types", "name"], "ja", None, 20)
+    assert screen(out, 20) == ["network *", "  海の駅と山の駅の連", "  携",
+                               "1 case; * editorial", "type: the source",
+                               "document gives none"]
+
+
+# ------------------------------------------------------------------ stats, fields
+
+def test_stats_screen() -> None:
+    out = stats_layout([("kanto", 4), ("kyushu", 1)], 40, "region")
+    # label 6, count 5, bar room 40 - 6 - 5 - 6 = 23: kanto's bar is the whole room
+    assert screen(out, 40) == [
+        "region   cases",
+        "─" * 40,
+        "kanto        4   " + "█" * 23,
+        "kyushu       1   " + "█" * 5,
+    ]
+    assert styles(out, 40)["█" * 23] == "cyan"
+
+
+def test_fields_page_screen() -> None:
+    one = case("aa", sources=(SourceRef("s1", "第1章"),))
+    out = fields_page(one, ["sources", "started"])
+    assert screen(out, 40) == ["aa", "  sources  s1 第1章", "  started  —"]
+    seen = styles(out, 40)
+    assert seen["aa"] == "bold" and seen["sources"] == "dim"

@@ -1,0 +1,118 @@
+"""The SQLite export of a small dataset built by hand: the rows a Datasette or
+sqlite3 user reads, the full-text index's columns, and which spellings of a
+topic it holds. Expected values are worked out from the cases below."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kasegeru_cli import __version__
+from kasegeru_cli.formats.sqlite import operator_kinds, topic_spellings, write_sqlite
+from kasegeru_cli.models import Actor, Case, Dataset, Location, Topic
+from kasegeru_cli.search import topic_keys
+
+VACANT = Topic("vacant", "空き家", "Vacant houses", "空き家を使う", ("空家", "vacant house"))
+SIDE = Topic("side-jobs", "副業・兼業", "Side jobs", "副業", ("複業",))
+TOPICS = {"vacant": VACANT, "side-jobs": SIDE}
+
+
+def case(id: str, **kw: object) -> Case:
+    base: dict[str, object] = {"name": f"{id}の名", "name_en": id.title(),
+                               "summary": "概要。", "summary_en": "Summary."}
+    base.update(kw)
+    return Case(id=id, **base)  # type: ignore[arg-type]
+
+
+C1 = case("c1", summary="空家を改修した。", topics=("vacant",),
+          topic_evidence={"vacant": "空家を改修"}, related=("c2", "zz"),
+          locations=(Location("main", "東京都"), Location("partner", "宮崎県")),
+          actors=(Actor("甲社", "運営", "company", True), Actor("乙大学", "連携", "university"),
+                  Actor("丙社", "運営", "company", True)))
+# no topic of its own, but its English text names a vacant house: bridged in the index
+C2 = case("c2", summary_en="A vacant house by the sea.", related=("c1",))
+DATASET = Dataset(topics=TOPICS, cases=(C1, C2))
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
+    path = tmp_path_factory.mktemp("sqlite") / "cases.db"
+    write_sqlite(DATASET, DATASET.cases, path)
+    return sqlite3.connect(path)
+
+
+def rows(db: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
+    return db.execute(sql).fetchall()
+
+
+def test_json_columns_keep_japanese_readable(db: sqlite3.Connection) -> None:
+    assert rows(db, "SELECT id, prefectures, topics, operator_kinds FROM cases ORDER BY id") == [
+        ("c1", '["東京都"]', '["vacant"]', '["company"]'),
+        ("c2", "[]", "[]", "[]"),
+    ]
+    assert rows(db, "SELECT slug, variants FROM topics ORDER BY slug") == [
+        ("side-jobs", '["複業"]'), ("vacant", '["空家", "vacant house"]')]
+
+
+def test_topics_with_evidence_and_related_within_the_export(db: sqlite3.Connection) -> None:
+    assert rows(db, "SELECT * FROM case_topics") == [("c1", "vacant", "空家を改修")]
+    # zz is not in the export: no row points at it
+    assert rows(db, "SELECT * FROM related ORDER BY case_id") == [("c1", "c2"), ("c2", "c1")]
+
+
+def test_related_rows_only_for_exported_cases(tmp_path: Path) -> None:
+    path = tmp_path / "one.db"
+    write_sqlite(DATASET, [C1], path)
+    assert sqlite3.connect(path).execute("SELECT * FROM related").fetchall() == []
+
+
+def test_meta_names_the_generator_and_the_tokens(db: sqlite3.Connection) -> None:
+    assert dict(rows(db, "SELECT key, value FROM _meta")) == {  # type: ignore[arg-type]
+        "generator": f"kasegeru {__version__}",
+        "fts_tokenizer": "porter unicode61 remove_diacritics 2",
+        "fts_tokens": "Japanese runs as substrings of 1-12 characters; do not 'rebuild' "
+                      "cases_fts",
+    }
+
+
+def test_the_index_has_a_column_per_searched_field(db: sqlite3.Connection) -> None:
+    assert [r[1] for r in rows(db, "PRAGMA table_info(cases_fts)")] == [
+        "id", "name", "name_en", "aliases", "tags", "types", "category", "summary",
+        "summary_en", "points", "challenges", "actors", "locations", "timeline", "figures",
+        "types_note", "sources", "topics"]
+
+
+def match(db: sqlite3.Connection, query: str) -> list[str]:
+    return [str(r[0]) for r in rows(db, "SELECT id FROM cases WHERE rowid IN (SELECT rowid FROM "
+                                   f"cases_fts WHERE cases_fts MATCH '{query}') ORDER BY id")]
+
+
+def test_a_topic_is_found_by_its_spellings_and_bridged_text(db: sqlite3.Connection) -> None:
+    # c1 has the topic; c2's text holds the English variant: both carry its spellings
+    assert match(db, "空き家") == ["c1", "c2"]
+    assert match(db, "topics: vacant") == ["c1", "c2"]
+    # the topics column holds whole spellings, not parts of them
+    assert match(db, "topics: き家") == []
+    assert match(db, "topics: 副業") == []
+    assert match(db, "改修") == ["c1"]  # a word of c1's summary only
+
+
+def test_topic_spellings() -> None:
+    names = topic_keys(TOPICS)
+    assert topic_spellings(VACANT, names) == (
+        "vacant", "空き家", "Vacant houses", "空家", "vacant house")
+    assert topic_spellings(SIDE, names) == (
+        "side-jobs", "side jobs", "副業・兼業", "Side jobs", "複業", "副業", "兼業")
+    # a spelling that names another topic first is left to that topic
+    both = {"double": Topic("double", "複業", "Double jobs", "複数の仕事", ()),
+            "side-jobs": SIDE}
+    assert "複業" not in topic_spellings(SIDE, topic_keys(both))
+
+
+def test_operator_kinds_are_the_lead_actors_kinds() -> None:
+    assert operator_kinds(C1) == ["company"]
+    lead_without_kind = case("x", actors=(Actor("誰か", "運営", None, True),
+                                          Actor("大学", "連携", "university")))
+    assert operator_kinds(lead_without_kind) == []
