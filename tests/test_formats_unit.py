@@ -1097,3 +1097,33 @@ def test_show_page_type_basis(basis: str, text: str) -> None:
     case = _case(types=("x",), types_basis=basis, types_note="注")
     lines = _render(show_page(case, PageContext()), 120)
     assert lines[4:6] == [f"  type  x — {text}", "        注"]
+
+
+# ============================================================================ JSON text
+# Japanese stays as it is (UTF-8, never \u escapes) on every path: the fast
+# printer, json.dumps where it hands over, JSON Lines and --nested json cells.
+
+
+def test_json_lines_are_compact_and_keep_japanese() -> None:
+    from kasegeru_cli.formats.jsonfmt import render_jsonl
+
+    assert render_jsonl([{"a": "東京", "b": [1, 2]}, {}]) == '{"a":"東京","b":[1,2]}\n{}\n'
+
+
+def test_what_the_fast_printer_hands_to_json_dumps_keeps_japanese() -> None:
+    from collections import OrderedDict
+
+    from kasegeru_cli.formats.jsonfmt import render_json
+
+    assert render_json({1: "東京"}) == '{\n  "1": "東京"\n}\n'  # a key that is no str
+    # a dict subclass prints as a dict, nested at its depth
+    assert render_json([OrderedDict(b="宮崎", a=1)]) == (
+        '[\n  {\n    "b": "宮崎",\n    "a": 1\n  }\n]\n')
+
+
+def test_nested_json_cells_keep_text_as_is() -> None:
+    case = _case(name_en="Kumo LAB", tags=("移住",), started_fiscal=True)
+    out = render_delimited([case], ["name_en", "tags", "started_fiscal", "started"],
+                           nested="json")
+    assert _csv_rows(out) == [["name_en", "tags", "started_fiscal", "started"],
+                              ["Kumo LAB", '["移住"]', "true", ""]]
