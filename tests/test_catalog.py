@@ -334,3 +334,86 @@ def test_resolve_flow_prefecture_and_region_words() -> None:
         Catalog.resolve_sector("privat")
     assert str(err.value) == ("unknown sector 'privat' (did you mean private?); choose from: "
                               "public (公的機関), private (民間事業者)")
+
+
+# ------------------------------------------------------------------ more edges
+
+
+def test_page_context_names_credits_and_related() -> None:
+    cat = Catalog(Dataset(types=TYPES, topics=TOPICS, sources={
+        "one": Source("one", "001_one.txt", "一の報告", "One", "2019-05", publisher="国交省"),
+        "two": Source("two", "002_two.txt", "二の報告", "Two", "2020-03",
+                      date_note="令和2年3月")},
+        cases=(case("a", related=("b", "nowhere"),
+                    sources=(SourceRef("two", "第1章"), SourceRef("one", "別紙"),
+                             SourceRef("two", "第2章"), SourceRef("gone", "x"))),
+               case("b"))))
+    a = cat.get("a")
+    assert a is not None
+    ja = cat.page_context(a)
+    assert dict(ja.type_names) == {"coworking": "コワーキング型", "network": "ネットワーク型"}
+    assert dict(ja.topic_names) == {"migration": "移住", "side-jobs": "副業・兼業"}
+    assert dict(ja.source_titles) == {"one": "一の報告", "two": "二の報告"}
+    assert [c.id for c in ja.related] == ["b"]  # an unknown id is left out
+    # once per source cited, in the order cited; the date note where there is one
+    assert list(ja.credits) == ["出典：「二の報告」（令和2年3月）を加工して作成",
+                                "出典：「一の報告」（国交省）（2019-05）を加工して作成"]
+    en = cat.page_context(a, "en")
+    assert dict(en.topic_names) == {"migration": "Migration", "side-jobs": "Side jobs"}
+
+
+def test_a_tie_with_no_value_puts_no_value_last() -> None:
+    cat = Catalog(Dataset(cases=(case("a", tags=("森",)), case("b", tags=("森",)), case("c"),
+                                 case("d"))))
+    assert cat.stats("tag") == [("森", 2), (None, 2)]
+
+
+def test_years_in_time_order_not_by_count() -> None:
+    cat = Catalog(Dataset(cases=(case("a", timeline=(Event("2015", "x"), Event("2009", "y"))),
+                                 case("b", timeline=(Event("2015", "z"),)))))
+    assert cat.stats("year") == [("2009", 1), ("2015", 2)]
+
+
+def test_nearest_values_in_messages() -> None:
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_basis("named-group")  # as near to both: the nearest one only
+    assert str(err.value).startswith("unknown basis 'named-group' (did you mean named?);")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_basis("grxxxp")  # half its letters are group's
+    assert str(err.value).startswith("unknown basis 'grxxxp' (did you mean group?);")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_sector("publivate")
+    assert str(err.value).startswith("unknown sector 'publivate' (did you mean private?);")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_sector("pxblxx")
+    assert str(err.value).startswith("unknown sector 'pxblxx' (did you mean public?);")
+    with pytest.raises(QueryError) as err:
+        Catalog.resolve_operator("fiancial")  # two at most
+    assert str(err.value).startswith(
+        "unknown operator kind 'fiancial' (did you mean financial or individual?);")
+
+
+def test_topic_by_a_part_of_its_name_and_at_most_three_suggestions() -> None:
+    assert CATALOG.resolve_topic("副") == "side-jobs"  # in the Japanese name only
+    assert CATALOG.resolve_topic("e j") == "side-jobs"  # in the English name only
+    many = Catalog(Dataset(topics={f"aa-{i}": Topic(f"aa-{i}", f"名{i}", f"Name {i}", "c")
+                                   for i in range(1, 6)}))
+    with pytest.raises(QueryError) as err:
+        many.resolve_topic("aa-")  # a part of five slugs: the first three
+    assert str(err.value) == ("unknown topic 'aa-' (did you mean aa-1 or aa-2 or aa-3?); "
+                              "see `kasegeru topics` for all 5")
+
+
+def test_every_unknown_tag_is_noted_after_a_known_one() -> None:
+    filters = Filters(tags=("移住", "農林業"))
+    assert ids(CATALOG.filter(filters)) == ["cedar"]
+    assert filters.notes == ["no tag contains '農林業'; nearest tags: 農業, 林業. Try `kasegeru "
+                             "search` or --topic for a broader match."]
+
+
+def test_small_edges() -> None:
+    assert Catalog._category_tags(case("x", category="【XR】【農業】")) == ("XR", "農業")
+    assert _fold_texts(["Ａ", "Ｂ Ｃ"]) == ["a", "b c"]
+    with pytest.raises(AmbiguousError) as err:
+        CATALOG.lookup("a")
+    assert str(err.value) == "a"
