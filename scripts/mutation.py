@@ -182,13 +182,13 @@ def run(module: str, workdir: Path, jobs: int, rev: str | None) -> dict[str, obj
     return summary
 
 
-def rerun(module: str, workdir: Path, jobs: int) -> dict[str, object]:
+def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dict[str, object]:
     """Run again, against the tests as they are now, only the mutants an earlier
     run in ``workdir`` left alive (its code is kept as it was). Adding tests
     cannot bring a killed mutant back, so the result is the same as a whole new
     run, in a fraction of the time."""
     previous = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
-    names = list(previous["not_killed"])
+    names = [n for n in previous["not_killed"] if only is None or re.search(only, n)]
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
     for tests in (workdir / "tests", workdir / "mutants" / "tests"):
         shutil.rmtree(tests, ignore_errors=True)
@@ -234,6 +234,9 @@ def main() -> int:
     parser.add_argument("--rerun", action="store_true",
                         help="in an earlier run's workdir, run only the mutants it left alive, "
                         "against the tests as they are now")
+    parser.add_argument("--only", metavar="REGEX",
+                        help="with --rerun: only the survivors whose name matches (the ones a "
+                        "new test aims at; the others keep their earlier status)")
     args = parser.parse_args()
     if shutil.which("mutmut") is None:
         print("mutmut is not installed: pip install mutmut==3.8.1", file=sys.stderr)
@@ -241,7 +244,7 @@ def main() -> int:
     base = args.workdir or Path(tempfile.gettempdir()) / "kasegeru-mutation"
     for module in args.modules or list(TESTS):
         if args.rerun:
-            rerun(module, base / module, args.jobs)
+            rerun(module, base / module, args.jobs, args.only)
         else:
             run(module, base / module, args.jobs, None if args.rev == "worktree" else args.rev)
     return 0
