@@ -417,3 +417,21 @@ def test_small_edges() -> None:
     with pytest.raises(AmbiguousError) as err:
         CATALOG.lookup("a")
     assert str(err.value) == "a"
+
+
+def test_how_many_suggestions() -> None:
+    assert STATS.suggest("s") == ["s1", "s2", "s3"]  # three unless asked for more
+    three = Catalog(Dataset(types={s: CaseType(s, s, s, "d", "x") for s in ("aa1", "aa2", "aa3")}))
+    with pytest.raises(QueryError) as err:
+        three.resolve_type("aa")  # a part of all three: two of the (equally) nearest
+    # (difflib breaks a tie by the later string first, as for tags below)
+    assert str(err.value).startswith("unknown type 'aa' (did you mean aa3 or aa2?);")
+    forest = Catalog(Dataset(cases=tuple(case(f"f{i}", tags=(f"森林{i}",)) for i in range(2, 6))))
+    filters = Filters(tags=("森林1",))
+    forest.filter(filters)
+    assert filters.notes[0].startswith(
+        "no tag contains '森林1'; nearest tags: 森林5, 森林4, 森林3.")
+    park = Catalog(Dataset(cases=(case("p", tags=("森林公園",)),)))
+    filters = Filters(tags=("森林x",))  # 4 of 7 characters in common: near enough
+    park.filter(filters)
+    assert filters.notes[0].startswith("no tag contains '森林x'; nearest tags: 森林公園.")

@@ -210,3 +210,9 @@ def test_snippet_edges_after_a_character_that_folding_lengthens() -> None:
     # a match ending inside what one character folds to ends after that character
     assert _snippet_for("㈱" + "あ" * 30, [Term.of("株")]) == "㈱" + "あ" * 24 + "…"
     assert _snippet_for("あ㈱" + "い" * 30, [Term.of("あ(")]) == "あ㈱" + "い" * 24 + "…"
+
+
+def test_a_japanese_word_with_a_hyphen_is_found_as_written() -> None:
+    hyphen = Catalog(Dataset(cases=(case("kappa", challenges=("東京-宮崎の連携",)),)))
+    assert [(h.case.id, h.snippet) for h in hyphen.search("東京-宮崎")] == [
+        ("kappa", "東京-宮崎の連携")]
