@@ -402,3 +402,64 @@ def test_no_cache_values(cache: Path, bundled: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("KASEGERU_NO_CACHE", value)
     store.load_cached([bundled])
     assert bool(entries(cache)) is on
+
+
+# ------------------------------------------------------------------ what a warm cache saves
+
+
+def _refuse(what: str) -> object:
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"{what} ran: the cache was not used")
+    return refuse
+
+
+def test_a_warm_search_folds_nothing_again(cli: Cli, cache: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cli("search", "空き家", "--json")  # fills the cache, the folds included
+    assert first.exit_code == 0
+    assert any(p.name.endswith(".fold") for p in cache.iterdir())
+    from kasegeru_cli import catalog
+
+    monkeypatch.setattr(catalog, "_fold_texts", _refuse("folding every text"))
+    again = cli("search", "空き家", "--json")
+    assert again.exit_code == 0, again.exception
+    assert again.stdout == first.stdout
+
+
+def test_a_warm_json_list_renders_no_record_again(cli: Cli, cache: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cli("list", "--json", "--type", "coworking")
+    assert first.exit_code == 0
+    from kasegeru_cli import records
+
+    monkeypatch.setattr(records, "case_to_dict", _refuse("rendering a record"))
+    monkeypatch.setattr(records, "pick", _refuse("rendering a record"))
+    again = cli("list", "--json", "--type", "coworking")
+    assert again.exit_code == 0, again.exception
+    assert again.stdout == first.stdout
+
+
+@pytest.mark.parametrize(("name", "memo"), [
+    ("0123456789abcdef0123456789abcdef.stat", True),
+    ("0123456789ABCDEF0123456789abcdef.stat", False),  # not what the cache writes
+    ("0123456789abcdef0123456789abcdeg.stat", False),
+    ("0123456789abcdef0123456789abcdef0.stat", False),
+    ("0123456789abcdef0123456789abcde.stat", False),
+    ("0123456789abcdef0123456789abcdef.STAT", False),
+    ("0123456789abcdef0123456789abcdef.data", False),
+    ("0123456789abcdef0123456789abcdefxstat", False),
+])
+def test_memo_names(name: str, memo: bool) -> None:
+    assert store._is_memo_name(name) is memo
+
+
+@pytest.mark.parametrize("broken", [OSError, ValueError, None])
+def test_a_note_to_a_broken_stderr_is_dropped(broken: type[Exception] | None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken:
+        def write(self, text: str) -> int:
+            assert broken is not None
+            raise broken("closed")
+
+    monkeypatch.setattr("sys.stderr", Broken() if broken is not None else None)
+    store._note(f"a note nobody can read ({broken})")  # no exception
