@@ -463,3 +463,59 @@ def test_a_note_to_a_broken_stderr_is_dropped(broken: type[Exception] | None,
 
     monkeypatch.setattr("sys.stderr", Broken() if broken is not None else None)
     store._note(f"a note nobody can read ({broken})")  # no exception
+
+
+# ------------------------------------------------------------------ pruning, file by file
+
+def _entry(directory: Path, key: str, age: float, sizes: dict[str, int]) -> None:
+    import time
+
+    for kind, size in sizes.items():
+        path = directory / f"{key}.{kind}"
+        path.write_bytes(b"x" * size)
+        os.utime(path, (time.time() - age, time.time() - age))
+
+
+def test_pruning_keeps_the_newest_within_the_cap_and_gives_up_speed_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+    import time
+
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", str(1000 / 1024 / 1024))  # 1,000 bytes
+    full = {"data": 300, "keys": 50, "show": 200, "fold": 100}  # 650, of which 350 core
+    a, b, c, d = ("a" * 32, "b" * 32, "c" * 32, "d" * 32)
+    _entry(tmp_path, d, 10, {"data": 10, "pickle": 10})  # the newest, but an old format
+    _entry(tmp_path, a, 20, full)  # 650: kept whole
+    _entry(tmp_path, b, 30, full)  # 650 more is over; its core (350) fits exactly: kept
+    _entry(tmp_path, c, 40, full)  # not even its core fits: removed
+    stale = tmp_path / ".tmp-abcdefgh.data"
+    stale.write_bytes(b"x")
+    held = tmp_path / ".tmp-ijklmnop.show"
+    held.write_bytes(b"x")
+    memos = [tmp_path / f"{i:032x}.stat" for i in range(66)]
+    for i, memo in enumerate(memos):  # memo 0 is the newest
+        memo.write_bytes(b"")
+        os.utime(memo, (time.time() - i, time.time() - i))
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / ("e" * 32 + ".data")).mkdir()  # not a file
+    (tmp_path / ("f" * 32 + ".data")).symlink_to(tmp_path / "notes.txt")
+    fd = os.open(held, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a writer at work
+        store._prune(tmp_path)
+    finally:
+        os.close(fd)
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".stat"))
+    assert left == sorted([".tmp-ijklmnop.show", f"{a}.data", f"{a}.fold", f"{a}.keys",
+                           f"{a}.show", f"{b}.data", f"{b}.keys", "e" * 32 + ".data",
+                           "f" * 32 + ".data", "notes.txt"])
+    assert sorted(p.name for p in tmp_path.glob("*.stat")) == sorted(m.name for m in memos[:64])
+
+
+def test_pruning_keeps_sixteen_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", "10")
+    keys = [f"{i:032x}" for i in range(18)]  # key 0 is the newest
+    for i, key in enumerate(keys):
+        _entry(tmp_path, key, 100 + i, {"data": 10, "keys": 10})
+    store._prune(tmp_path)
+    assert sorted({p.name[:32] for p in tmp_path.iterdir()}) == keys[:16]
