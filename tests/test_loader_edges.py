@@ -24,6 +24,8 @@ DOTTED = "a dotted key with too many parts"
     (EDGE, (None, "deep structure")),           # as deep as allowed: nothing found
     ("x = 1\n" + DEEP, (2, ARRAYS)),
     ("[]" * (MAX_DEPTH + 5), (None, "deep structure")),  # closed as often as opened
+    (EDGE + "]" + "[[", (1, ARRAYS)),             # one closed, two more opened: one past
+    ("X" * (MAX_DEPTH + 1), (None, "deep structure")),
     ("]]]" + DEEP, (None, "deep structure")),     # three closed first: never past the edge
     # strings and comments hide brackets
     ('x = "' + DEEP + '"\n', (None, "deep structure")),
