@@ -24,6 +24,17 @@ settings.register_profile("dev")
 settings.load_profile("ci" if IN_CI else "dev")
 
 
+def default_signals() -> None:
+    """For ``preexec_fn``: the child starts with SIGINT and SIGHUP at their
+    defaults, as from a terminal. A shell that starts pytest in the background
+    (``cmd &``, ``nohup``) makes it ignore them, the child inherits that, and the
+    tests that send them would see the export run to its end."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def examples(n: int) -> int:
     """``n`` examples locally, a third of them (at least 20) in CI."""
     return max(20, n // 3) if IN_CI else n

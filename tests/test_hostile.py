@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from kasegeru_cli.export import write_atomic
 from kasegeru_cli.loader import DatasetError, load_files
 
-from .conftest import MINIMAL, Cli, examples
+from .conftest import MINIMAL, Cli, default_signals, examples
 
 BIN = Path(sys.executable).parent / "kasegeru"
 
@@ -450,7 +450,8 @@ def test_ctrl_c_during_a_long_export_exits_130_quietly(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "KASEGERU_NO_CACHE": "1"}
     proc = subprocess.Popen([str(BIN), "--data", str(big), "export", "-f", "jsonl", "-o",
-                             str(out)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+                             str(out)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+                            preexec_fn=default_signals)
     # The trigger: the export's temporary file beside the target holding its first
     # bytes, i.e. the export is writing (parsing is over) - not a guess of how long
     # parsing takes. (An interrupt the moment the file is created, before it holds

@@ -17,7 +17,7 @@ import pytest
 
 from kasegeru_cli.export import _as_os_error
 
-from .conftest import MINIMAL
+from .conftest import MINIMAL, default_signals
 from .test_hostile import _big_file
 
 BIN = shutil.which("kasegeru", path=str(Path(sys.executable).parent))
@@ -204,7 +204,8 @@ def test_sigterm_and_sighup_during_an_sqlite_export_leave_nothing(
     out = tmp_path / "out.db"
     assert BIN is not None
     proc = subprocess.Popen([BIN, "--data", str(big), "export", "-f", "sqlite", "-o", str(out)],
-                            env={**env, "KASEGERU_NO_CACHE": "1"}, stderr=subprocess.PIPE)
+                            env={**env, "KASEGERU_NO_CACHE": "1"}, stderr=subprocess.PIPE,
+                            preexec_fn=default_signals)
     _wait_for(lambda: any(p.name.endswith("-journal") for p in tmp_path.iterdir()))
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
