@@ -103,14 +103,13 @@ def prepare(module: str, workdir: Path, rev: str | None) -> None:
         archive = subprocess.run(["git", "archive", rev, *[n for n in COPIED if n != "tests"]],
                                  cwd=REPO, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(workdir)], input=archive, check=True)
-    for name in COPIED if not rev else ["tests"]:
+    for name in [] if rev else [n for n in COPIED if n != "tests"]:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, workdir / name, ignore=ignore)
         elif source.is_file():
             shutil.copy2(source, workdir / name)
-    with (workdir / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
-        conftest.write(DESELECT_SUBPROCESS)
+    _copy_tests(workdir / "tests")
     write_config(module, workdir)
 
 
@@ -164,22 +163,41 @@ def run(module: str, workdir: Path, jobs: int, rev: str | None) -> dict[str, obj
         rev = commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO,
                                       capture_output=True, text=True, check=True).stdout.strip()
     prepare(module, workdir, rev)
+    print(f"[{module}] mutmut run --max-children {jobs} in {workdir}", flush=True)
+    _mutmut(workdir, jobs, [])
+    return _record(module, workdir, summarise(module, results(workdir), commit))
+
+
+def _mutmut(workdir: Path, jobs: int, names: list[str]) -> None:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CI", None)
-    command = ["mutmut", "run", "--max-children", str(jobs)]
-    print(f"[{module}] {' '.join(command)} in {workdir}", flush=True)
-    subprocess.run(command, cwd=workdir, env=env, check=False,
+    subprocess.run(["mutmut", "run", "--max-children", str(jobs), *names], cwd=workdir,
+                   env=env, check=False,
                    stdout=subprocess.DEVNULL if not os.environ.get("VERBOSE") else None)
-    summary = summarise(module, results(workdir), commit)
+
+
+def _record(module: str, workdir: Path, summary: dict[str, object]) -> dict[str, object]:
+    """Write ``result.json`` and print the summary line."""
     (workdir / "result.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
                                          encoding="utf-8")
     counts = summary["counts"]
     assert isinstance(counts, dict)
+    where = (f" (code at {summary['commit']}, tests at {summary['tests']})"
+             if "tests" in summary else "")
     print(f"{module}: {summary['mutants']} mutants, {counts.get('killed', 0)} killed, "
           f"{counts.get('survived', 0)} survived, {counts.get('no tests', 0)} no tests, "
-          f"{counts.get('timeout', 0)} timeout -> {summary['killed_rate']} % killed",
+          f"{counts.get('timeout', 0)} timeout -> {summary['killed_rate']} % killed{where}",
           flush=True)
     return summary
+
+
+def _copy_tests(destination: Path) -> None:
+    """The work tree's tests, with the subprocess tests deselected."""
+    shutil.rmtree(destination, ignore_errors=True)
+    shutil.copytree(REPO / "tests", destination,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
+    with (destination / "conftest.py").open("a", encoding="utf-8") as conftest:
+        conftest.write(DESELECT_SUBPROCESS)
 
 
 def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dict[str, object]:
@@ -189,36 +207,20 @@ def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dic
     run, in a fraction of the time."""
     previous = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
     names = [n for n in previous["not_killed"] if only is None or re.search(only, n)]
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
     for tests in (workdir / "tests", workdir / "mutants" / "tests"):
-        shutil.rmtree(tests, ignore_errors=True)
-        shutil.copytree(REPO / "tests", tests, ignore=ignore)
-        with (tests / "conftest.py").open("a", encoding="utf-8") as conftest:
-            conftest.write(DESELECT_SUBPROCESS)
+        _copy_tests(tests)
     write_config(module, workdir)
     shutil.copy2(workdir / "setup.cfg", workdir / "mutants" / "setup.cfg")
     # which tests reach which function is measured again, the new tests included
     (workdir / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("CI", None)
     print(f"[{module}] rerun of {len(names)} mutants in {workdir}", flush=True)
     if names:
-        subprocess.run(["mutmut", "run", "--max-children", str(jobs), *names], cwd=workdir,
-                       env=env, check=False,
-                       stdout=subprocess.DEVNULL if not os.environ.get("VERBOSE") else None)
-    tests_at = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                              capture_output=True, text=True, check=True).stdout.strip()
+        _mutmut(workdir, jobs, names)
     summary = summarise(module, results(workdir), str(previous["commit"]))
-    summary["tests"] = tests_at
-    (workdir / "result.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
-                                         encoding="utf-8")
-    counts = summary["counts"]
-    assert isinstance(counts, dict)
-    print(f"{module}: {summary['mutants']} mutants, {counts.get('killed', 0)} killed, "
-          f"{counts.get('survived', 0)} survived, {counts.get('no tests', 0)} no tests, "
-          f"{counts.get('timeout', 0)} timeout -> {summary['killed_rate']} % killed "
-          f"(code at {summary['commit']}, tests at {tests_at})", flush=True)
-    return summary
+    summary["tests"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                                      capture_output=True, text=True,
+                                      check=True).stdout.strip()
+    return _record(module, workdir, summary)
 
 
 def main() -> int:
