@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import marshal
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from kasegeru_cli import store
 from kasegeru_cli.loader import DatasetError, load_files
+from kasegeru_cli.models import Dataset
 
 from .conftest import MINIMAL, Cli
 
@@ -462,6 +464,8 @@ def test_a_note_to_a_broken_stderr_is_dropped(broken: type[Exception] | None,
             raise broken("closed")
 
     monkeypatch.setattr("sys.stderr", Broken() if broken is not None else None)
+    # not noted yet in this process (mutmut forks its runs from one that was)
+    monkeypatch.setattr(store, "_noted", set())
     store._note(f"a note nobody can read ({broken})")  # no exception
 
 
@@ -519,3 +523,202 @@ def test_pruning_keeps_sixteen_entries(tmp_path: Path, monkeypatch: pytest.Monke
         _entry(tmp_path, key, 100 + i, {"data": 10, "keys": 10})
     store._prune(tmp_path)
     assert sorted({p.name[:32] for p in tmp_path.iterdir()}) == keys[:16]
+
+
+# ------------------------------------------------------------------ entry files, one by one
+
+MINIMAL_LOOKUP = (
+    ["alpha", "beta"],
+    "\talpha\t\n\tbeta\t\n",
+    "\talpha\tあるふぁ\talpha\t\n\tbeta\tべーた\tbeta\t\n",
+)
+"""The lookup index of conftest's MINIMAL, written by hand (ids, then names, folded)."""
+
+
+def test_a_miss_keeps_the_lookup_index_beside_the_data(cache: Path,
+                                                        minimal_file: Path) -> None:
+    assert store.read_lookup_index([minimal_file]) is None  # nothing cached yet
+    store.load([minimal_file])
+    assert store.read_lookup_index([minimal_file]) == MINIMAL_LOOKUP
+    # the same without a catalog at hand
+    assert store.lookup_index(load_files([minimal_file])) == MINIMAL_LOOKUP
+
+
+@pytest.mark.parametrize("found", [
+    (["a"], ["\n"], "x\n"),  # keys not a string (a list counts "\n" too)
+    (["a"], "x\n", ["\n"]),
+    (["a"], "", "x\n"),  # keys and names of different lengths
+    (["a"], "x\n", ""),
+    (["a", "b"], "x\n", "y\n"),  # more ids than lines
+    (("a",), "x\n", "y\n"),  # ids not a list
+    (["a"], "x\n"),
+    "x\n",
+])
+def test_a_lookup_index_of_the_wrong_shape_is_a_miss(tmp_path: Path, found: object) -> None:
+    key = "a" * 32
+    assert store._write(tmp_path, key, "keys", marshal.dumps(found, 4))  # type: ignore[arg-type]
+    assert store.lookup_index_at((tmp_path, key)) is None
+    assert store._write(tmp_path, key, "keys", marshal.dumps((["a"], "x\n", "y\n"), 4))
+    assert store.lookup_index_at((tmp_path, key)) == (["a"], "x\n", "y\n")
+
+
+@pytest.mark.parametrize("folded", [
+    [["a", 1]], [("a",)], (["a"],), "a", [["a"], "b"], None,
+])
+def test_kept_folds_of_the_wrong_shape_are_a_miss(tmp_path: Path, folded: object) -> None:
+    key = "b" * 32
+    loaded = store.Loaded(load_files_minimal(tmp_path), (tmp_path, key))
+    assert store._write(tmp_path, key, "fold", marshal.dumps(folded, 4))  # type: ignore[arg-type]
+    assert loaded.folded_texts() is None
+    assert store._write(tmp_path, key, "fold", marshal.dumps([["a", "b"], []], 4))
+    assert loaded.folded_texts() == [["a", "b"], []]
+
+
+def load_files_minimal(tmp_path: Path) -> Dataset:
+    path = tmp_path / "mine.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    return load_files([path])
+
+
+def test_folds_are_kept_once_and_the_directory_pruned(cache: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.mkdir(mode=0o700)
+    old = [f"{i:032x}" for i in range(17)]  # entry 0 is the newest
+    for i, key in enumerate(old):
+        _entry(cache, key, 100 + i, {"data": 10, "keys": 10})
+    key = "f" * 32
+    loaded = store.Loaded(load_files_minimal(tmp_path), (cache, key))
+    loaded.keep_folded_texts(lambda: [["x"]])
+    assert loaded.folded_texts() == [["x"]]
+    # 18 entries: the new one and the 15 newest of the old are kept
+    assert sorted({p.name[:32] for p in cache.iterdir()}) == sorted([*old[:15], key])
+    # a kept fold is not computed again
+    loaded.keep_folded_texts(_refuse("folding again"))  # type: ignore[arg-type]
+    # and none is written to a directory the cache may not use
+    other = store.Loaded(load_files_minimal(tmp_path), (cache, "e" * 32))
+    monkeypatch.setattr(store, "usable_dir", lambda create=False: None)
+    other.keep_folded_texts(_refuse("folding for a refused directory"))  # type: ignore[arg-type]
+    assert not (cache / ("e" * 32 + ".fold")).exists()
+
+
+def test_no_loaded_entry_keeps_nothing(tmp_path: Path) -> None:
+    loaded = store.Loaded(load_files_minimal(tmp_path), None)
+    assert loaded.folded_texts() is None
+    assert loaded.json_texts() is None
+    loaded.keep_folded_texts(_refuse("folding without a cache"))  # type: ignore[arg-type]
+
+
+def test_json_texts_come_from_the_show_entry(tmp_path: Path) -> None:
+    key = "c" * 32
+    loaded = store.Loaded(load_files_minimal(tmp_path), (tmp_path, key))
+    assert loaded.json_texts() is None  # no .show yet
+    # one case missing: not used
+    store._write(tmp_path, key, "show", marshal.dumps(({}, {"alpha": "{}"}), 4))
+    assert loaded.json_texts() is None
+    store._write(tmp_path, key, "show", marshal.dumps(({}, {"alpha": "{1}", "beta": "{2}"}), 4))
+    assert loaded.json_texts() == {"alpha": "{1}", "beta": "{2}"}
+    # read once: a later change of the file is not seen by this process
+    store._write(tmp_path, key, "show", marshal.dumps(({}, {"alpha": "{3}", "beta": "{4}"}), 4))
+    assert loaded.json_texts() == {"alpha": "{1}", "beta": "{2}"}
+
+
+# ------------------------------------------------------------------ writing, locking
+
+def _sealed_size(payload: int) -> int:
+    return len(store._MAGIC) + store._DIGEST_SIZE + payload
+
+
+def test_a_write_up_to_the_cap_and_not_a_byte_more(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", str(1000 / 1024 / 1024))  # 1,000 bytes
+    fits = b"x" * (1000 - _sealed_size(0))
+    assert store._write(tmp_path, "a" * 32, "data", fits) is True
+    assert (tmp_path / ("a" * 32 + ".data")).stat().st_size == 1000
+    assert store._write(tmp_path, "b" * 32, "data", fits + b"x") is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a" * 32 + ".data"]
+
+
+def test_a_write_goes_through_a_locked_temporary_file_in_the_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    seen: list[tuple[list[str], bool]] = []
+    real_lock = store._lock
+
+    def watch(fd: int) -> None:
+        real_lock(fd)
+        names = sorted(p.name for p in tmp_path.iterdir())
+        # another open file description cannot take the lock: the writer holds it
+        other = os.open(tmp_path / names[0], os.O_RDONLY)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            locked = False
+        except BlockingIOError:
+            locked = True
+        finally:
+            os.close(other)
+        seen.append((names, locked))
+
+    monkeypatch.setattr(store, "_lock", watch)
+    assert store._write(tmp_path, "a" * 32, "show", b"payload")
+    [(names, locked)] = seen
+    assert len(names) == 1 and locked
+    # a name _prune knows as a writer's temporary file
+    assert store._cache_names()[1].match(names[0]), names
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a" * 32 + ".show"]
+
+
+def test_a_failed_write_says_so_and_leaves_nothing(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    assert store._write(tmp_path / "missing", "a" * 32, "data", b"x") is False
+    (tmp_path / ("a" * 32 + ".data")).mkdir()  # the rename cannot replace a directory
+    assert store._write(tmp_path, "a" * 32, "data", b"x") is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a" * 32 + ".data"]
+    # even when the temporary file cannot be removed either
+    def refuse_unlink(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(Path, "unlink", refuse_unlink)
+    assert store._write(tmp_path, "a" * 32, "data", b"x") is False
+
+
+def test_lock_takes_an_exclusive_lock_without_waiting(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    path = tmp_path / "f"
+    path.write_bytes(b"")
+    first, second = os.open(path, os.O_RDWR), os.open(path, os.O_RDWR)
+    try:
+        store._lock(first)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(second, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        store._lock(second)  # held by another: returns at once, no error
+        assert store._held(path)
+    finally:
+        os.close(first)
+        os.close(second)
+    assert not store._held(path)  # the writer is gone
+    assert not store._held(tmp_path / "missing")
+    # without fcntl (Windows): no lock, no error
+    monkeypatch.setitem(sys.modules, "fcntl", None)
+    fd = os.open(path, os.O_RDWR)
+    try:
+        store._lock(fd)
+    finally:
+        os.close(fd)
+
+
+def test_without_flock_a_temporary_file_is_held_for_an_hour(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)
+    path = tmp_path / ".tmp-abcdefgh.data"
+    path.write_bytes(b"x")
+    os.utime(path, (1_000_000, 1_000_000))
+    for now, held in [(1_000_000, True), (1_003_599, True), (1_003_600, False),
+                      (1_010_000, False)]:
+        monkeypatch.setattr(time, "time", lambda now=now: float(now))
+        assert store._held(path) is held, now
+    assert store._held(tmp_path / "missing") is False
