@@ -450,6 +450,7 @@ def test_a_warm_json_list_renders_no_record_again(cli: Cli, cache: Path,
     ("0123456789abcdef0123456789abcdef.STAT", False),
     ("0123456789abcdef0123456789abcdef.data", False),
     ("0123456789abcdef0123456789abcdefxstat", False),
+    ("X123456789abcdef0123456789abcdef.stat", False),
 ])
 def test_memo_names(name: str, memo: bool) -> None:
     assert store._is_memo_name(name) is memo
@@ -497,9 +498,9 @@ def test_pruning_keeps_the_newest_within_the_cap_and_gives_up_speed_first(
     held = tmp_path / ".tmp-ijklmnop.show"
     held.write_bytes(b"x")
     memos = [tmp_path / f"{i:032x}.stat" for i in range(66)]
-    for i, memo in enumerate(memos):  # memo 0 is the newest
+    for i, memo in enumerate(memos):  # the last is the newest (names sort the other way)
         memo.write_bytes(b"")
-        os.utime(memo, (time.time() - i, time.time() - i))
+        os.utime(memo, (time.time() - 100 + i, time.time() - 100 + i))
     (tmp_path / "notes.txt").write_text("mine")
     (tmp_path / ("e" * 32 + ".data")).mkdir()  # not a file
     (tmp_path / ("f" * 32 + ".data")).symlink_to(tmp_path / "notes.txt")
@@ -513,7 +514,7 @@ def test_pruning_keeps_the_newest_within_the_cap_and_gives_up_speed_first(
     assert left == sorted([".tmp-ijklmnop.show", f"{a}.data", f"{a}.fold", f"{a}.keys",
                            f"{a}.show", f"{b}.data", f"{b}.keys", "e" * 32 + ".data",
                            "f" * 32 + ".data", "notes.txt"])
-    assert sorted(p.name for p in tmp_path.glob("*.stat")) == sorted(m.name for m in memos[:64])
+    assert sorted(p.name for p in tmp_path.glob("*.stat")) == sorted(m.name for m in memos[2:])
 
 
 def test_pruning_keeps_sixteen_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -722,3 +723,67 @@ def test_without_flock_a_temporary_file_is_held_for_an_hour(
         monkeypatch.setattr(time, "time", lambda now=now: float(now))
         assert store._held(path) is held, now
     assert store._held(tmp_path / "missing") is False
+
+
+def test_pruning_counts_every_kept_byte_up_to_the_cap(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", str(1000 / 1024 / 1024))  # 1,000 bytes
+    p, q, r, s = ("1" * 32, "2" * 32, "3" * 32, "4" * 32)
+    _entry(tmp_path, p, 10, {"data": 300})
+    _entry(tmp_path, q, 20, {"data": 300})
+    _entry(tmp_path, r, 30, {"data": 200, "keys": 100, "show": 100})  # 1,000 in all: kept whole
+    _entry(tmp_path, s, 40, {"data": 100})  # 1,100: not even its data fits
+    store._prune(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{p}.data", f"{q}.data", f"{r}.data", f"{r}.keys", f"{r}.show"]
+
+
+def test_pruning_keeps_data_and_keys_not_show_and_fold(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", str(1100 / 1024 / 1024))  # 1,100 bytes
+    a, b = ("a" * 32, "b" * 32)
+    _entry(tmp_path, a, 10, {"data": 300, "keys": 50, "show": 250, "fold": 150})  # 750
+    # 1,500 with b whole; its data and keys (350) fit exactly, its show and fold (400) not
+    _entry(tmp_path, b, 20, {"data": 300, "keys": 50, "show": 250, "fold": 150})
+    store._prune(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{a}.data", f"{a}.fold", f"{a}.keys", f"{a}.show", f"{b}.data", f"{b}.keys"]
+
+
+def test_pruning_goes_on_past_a_file_that_vanishes(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", "10")
+    keys = [f"{i:032x}" for i in range(17)]  # key 0 is the newest
+    for i, key in enumerate(keys):
+        _entry(tmp_path, key, 100 + i, {"data": 10})
+    real_scandir = os.scandir
+
+    class Gone:
+        name = "f" * 32 + ".data"
+        path = str(tmp_path / name)
+
+        def is_file(self, follow_symlinks: bool = True) -> bool:
+            raise FileNotFoundError(self.path)  # removed by another process meanwhile
+
+    def scandir(path: Path) -> list[object]:
+        return [Gone(), *real_scandir(path)]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    store._prune(tmp_path)
+    assert sorted(p.name[:32] for p in tmp_path.iterdir()) == keys[:16]
+
+
+def test_pruning_survives_files_it_cannot_remove(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", "10")
+    for i in range(17):
+        _entry(tmp_path, f"{i:032x}", 100 + i, {"data": 10})
+    for i in range(66):
+        (tmp_path / f"{i:032x}.stat").write_bytes(b"")
+
+    def refuse_unlink(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(str(self))
+
+    monkeypatch.setattr(Path, "unlink", refuse_unlink)
+    store._prune(tmp_path)  # no error
+    assert len(list(tmp_path.iterdir())) == 17 + 66
