@@ -787,3 +787,61 @@ def test_pruning_survives_files_it_cannot_remove(tmp_path: Path,
     monkeypatch.setattr(Path, "unlink", refuse_unlink)
     store._prune(tmp_path)  # no error
     assert len(list(tmp_path.iterdir())) == 17 + 66
+
+
+# ------------------------------------------------------------------ reading an entry
+
+def test_an_entry_is_read_only_if_its_owner_mode_and_size_are_right(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "a" * 32
+    payload = marshal.dumps(("x" * 100,), 4)
+    assert store._write(tmp_path, key, "data", payload)
+    entry = tmp_path / f"{key}.data"
+    size = entry.stat().st_size
+    assert store._read_entry(tmp_path, key, "data") == ("x" * 100,)
+    # others may read or run it (o+rx): still ours alone to write
+    entry.chmod(0o605)
+    assert store._read_entry(tmp_path, key, "data") == ("x" * 100,)
+    for mode in (0o620, 0o602):  # group- or world-writable: anyone could have written it
+        entry.chmod(mode)
+        assert store._read_entry(tmp_path, key, "data") is None, oct(mode)
+    entry.chmod(0o600)
+    # another user's file
+    owner = entry.stat().st_uid
+    monkeypatch.setattr(store, "_euid", lambda: owner + 1)
+    assert store._read_entry(tmp_path, key, "data") is None
+    monkeypatch.setattr(store, "_euid", lambda: None)  # no uids (Windows): not checked
+    assert store._read_entry(tmp_path, key, "data") == ("x" * 100,)
+    monkeypatch.undo()
+    # the size cap: up to it, and not a byte more
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", str(size / 1024 / 1024))
+    assert store._read_entry(tmp_path, key, "data") == ("x" * 100,)
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", str((size - 1) / 1024 / 1024))
+    assert store._read_entry(tmp_path, key, "data") is None
+
+
+def test_show_index_without_a_catalog_at_hand(tmp_path: Path) -> None:
+    keys, records = store.show_index(load_files_minimal(tmp_path))
+    assert keys == {"alpha": "alpha", "beta": "beta"}
+    assert list(records) == ["alpha", "beta"]
+    assert json.loads(store.document_of(records["beta"]))["name_en"] == "Beta"
+
+
+def test_where_the_bundled_dataset_is_found(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    real_package = store._PACKAGE_DIR
+    package = tmp_path / "site" / "src" / "kasegeru_cli"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(store, "_PACKAGE_DIR", package)
+    # nowhere: where importlib.resources says the installed package keeps it
+    assert store.bundled_path() == real_package / "data" / "cases.toml"
+    # a source checkout: data/ two levels above the package
+    checkout = tmp_path / "site" / "data" / "cases.toml"
+    checkout.parent.mkdir()
+    checkout.write_text("")
+    assert store.bundled_path() == checkout
+    # a wheel: beside the package's modules, before anything else
+    wheel = package / "data" / "cases.toml"
+    wheel.parent.mkdir()
+    wheel.write_text("")
+    assert store.bundled_path() == wheel

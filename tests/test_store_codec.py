@@ -121,6 +121,7 @@ def test_each_plan_kind_needs_every_value_of_its_field_to_agree() -> None:
         # field values across instances -> its plan kind (None: not in the plan)
         ((Leaf(1), None), ONE),
         ((Leaf(1), "s"), ANY),
+        ((Leaf(1), 5), ANY),
         (((Leaf(1),), ()), SEQ),
         (((Leaf(1),), ("s",)), ANY),
         (((Leaf(1),), None), ANY),
@@ -132,6 +133,8 @@ def test_each_plan_kind_needs_every_value_of_its_field_to_agree() -> None:
         (((("s",),), ()), None),  # a tuple of a plain tuple is plain
         ((({"k": ()},), {"k": {}}), None),
         ((((Leaf(1),),), ()), ANY),  # a tuple of a tuple of dataclasses
+        (((Leaf(1), "s"),), ANY),  # one tuple holding a dataclass and a string
+        (({"k": Leaf(1), "s": "s"},), ANY),  # one dict holding the same
     ]
     for values, kind in cases:
         _, classes, _ = marshal.loads(store.encode_dataset(tuple(Box(v) for v in values)))
