@@ -717,6 +717,39 @@ def test_jatext_no_wrap_and_overflow_ignore_use_richs_own_wrap() -> None:
     assert _render(JaText("あいうえお"), 4) == ["あい", "うえ", "お"]
 
 
+def _wrap(text: JaText, width: int, **kw: object) -> list[str]:
+    """``text.wrap`` called as rich's table and padding call it, with arguments."""
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    return [line.plain for line in text.wrap(console, width, **kw)]  # type: ignore[arg-type]
+
+
+def test_jatext_wrap_takes_its_arguments_before_its_own_settings() -> None:
+    # no_wrap as an argument: rich's wrap, one line cut at the width
+    assert _wrap(JaText("あいう えお"), 4, no_wrap=True) == ["あい"]
+    assert _wrap(JaText("あいう えお"), 4, overflow="ignore") == ["あいう えお"]
+    # the same call's justify, overflow and tab size reach rich's wrap
+    assert _wrap(JaText("abc"), 6, no_wrap=True, justify="right") == ["   abc"]
+    assert _wrap(JaText("abcdefgh"), 5, no_wrap=True, overflow="ellipsis") == ["abcd…"]
+    assert _wrap(JaText("a\tb"), 20, no_wrap=True, tab_size=4) == ["a   b"]
+    # and JaText's own wrap: an argument first, then the text's setting, then the default
+    assert _wrap(JaText("abc"), 6, justify="right") == ["   abc"]
+    assert _wrap(JaText("abc", justify="right"), 6) == ["   abc"]
+    assert _wrap(JaText("abc", justify="right"), 6, justify="center") == [" abc  "]
+    assert _wrap(JaText("あ"), 1, overflow="ellipsis") == ["…"]
+    assert _wrap(JaText("あ", overflow="ellipsis"), 1) == ["…"]
+    assert _wrap(JaText("あ", overflow="ellipsis"), 1, overflow="fold") == [" "]
+    assert _wrap(JaText("a\tb"), 20) == ["a       b"]  # tabs of 8 by default
+    assert _wrap(JaText("a\tb c"), 20, tab_size=2) == ["a b c"]
+
+
+@pytest.mark.parametrize(("text", "width"), [
+    ("a 」", 4),  # a space before a closing bracket is no place to break
+    ("a\n」", 2),  # a new line always is
+])
+def test_min_width_breaks_at_new_lines_not_at_spaces(text: str, width: int) -> None:
+    assert min_width(text) == width
+
+
 def test_slug_and_values_text_switches() -> None:
     assert SlugText.hyphens is False and SlugText.cjk is True
     assert ValuesText.hyphens is False and ValuesText.cjk is False
