@@ -116,3 +116,63 @@ def test_operator_kinds_are_the_lead_actors_kinds() -> None:
     lead_without_kind = case("x", actors=(Actor("誰か", "運営", None, True),
                                           Actor("大学", "連携", "university")))
     assert operator_kinds(lead_without_kind) == []
+
+
+# ------------------------------------------------------------------ bridging, column by column
+
+REMOTE = Topic("remote", "リモート", "Remote", "離れて働く",
+               ("テレワーク", "remote work", "work from home"))
+ODD = Topic("odd", "奇", "Odd", "奇", ("xx",))  # no text below holds "xx"
+D1 = case("d1", summary="テレワークの拠点。")  # a Japanese variant
+D2 = case("d2", summary_en="They work from home.")  # the second English variant
+D3 = case("d3", summary_en="A remote workshop.")  # an English variant inside a longer word
+D4 = case("d4", name_en="Xylo")
+BRIDGED = Dataset(topics={"remote": REMOTE, "odd": ODD}, cases=(D1, D2, D3, D4))
+
+
+@pytest.fixture(scope="module")
+def bridged(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
+    path = tmp_path_factory.mktemp("sqlite") / "bridged.db"
+    write_sqlite(BRIDGED, BRIDGED.cases, path)
+    return sqlite3.connect(path)
+
+
+def test_each_variant_bridges_as_search_matches_it(bridged: sqlite3.Connection) -> None:
+    assert match(bridged, "topics: remote") == ["d1", "d2"]
+    assert match(bridged, "topics: odd") == []
+
+
+def test_each_field_is_indexed_in_its_own_column(bridged: sqlite3.Connection) -> None:
+    assert match(bridged, "name_en: xylo") == ["d4"]
+    assert match(bridged, "summary: xylo") == []
+    assert match(bridged, "summary_en: workshop") == ["d3"]
+    assert match(bridged, "name_en: workshop") == []
+
+
+def test_a_field_the_index_has_no_column_for_goes_with_the_summary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasegeru_cli.records import search_texts
+
+    def with_a_new_field(c: Case) -> list[tuple[str, str]]:
+        return [*search_texts(c), ("future", "zyzzyva")]
+
+    monkeypatch.setattr("kasegeru_cli.formats.sqlite.search_texts", with_a_new_field)
+    path = tmp_path / "new.db"
+    write_sqlite(DATASET, DATASET.cases, path)
+    db = sqlite3.connect(path)
+    assert match(db, "summary: zyzzyva") == ["c1", "c2"]
+
+
+def test_index_text_leaves_out_what_is_only_space() -> None:
+    from kasegeru_cli.formats.sqlite import index_text
+
+    assert index_text("東京 大阪") == "東京 東 東京 京 東京 大阪 大 大阪 阪 大阪"
+    assert index_text("東京 大阪", cut=False) == "東京 大阪"
+
+
+def test_the_tokenizer_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasegeru_cli.formats import sqlite as module
+
+    assert module._fts_tokenizer_ok(sqlite3.connect(":memory:")) is True
+    monkeypatch.setattr(module, "TOKENIZER", "no_such_tokenizer")
+    assert module._fts_tokenizer_ok(sqlite3.connect(":memory:")) is False
