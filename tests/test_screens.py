@@ -9,13 +9,16 @@ import io
 from rich.console import Console, Group, RenderableType
 
 from kasegeru_cli.formats.table import (
+    PageContext,
+    credit_ja,
     fields_page,
     list_layout,
+    show_page,
     sources_table,
     stats_layout,
     topics_table,
 )
-from kasegeru_cli.models import Case, SourceRef
+from kasegeru_cli.models import Actor, Case, Event, Figure, Location, SourceRef
 from kasegeru_cli.search import Hit
 
 
@@ -171,3 +174,101 @@ def test_fields_page_screen() -> None:
     assert screen(out, 40) == ["aa", "  sources  s1 第1章", "  started  —"]
     seen = styles(out, 40)
     assert seen["aa"] == "bold" and seen["sources"] == "dim"
+
+
+# ------------------------------------------------------------------ the show page
+
+SHOWN = case(
+    "co-x", name="コーエックス", name_en="Co-X", aliases=("cox",),
+    types=("coworking",), types_basis="named", topics=("vacant",),
+    started="2015", started_fiscal=True, started_evidence="2015年度に開設",
+    summary="空き家を改修した拠点。", summary_en="A base in a renovated house.",
+    points=("会員50人",), challenges=("人材確保",),
+    timeline=(Event("2016", "拡張", until="2018"), Event("2015", "開設", fiscal=True),
+              Event("2020-04", "移転", planned=True)),
+    figures=(Figure("会員数", 50, "人", qualifier="約", as_of="2019-03"),),
+    actors=(Actor("甲社", "運営", "company", True), Actor("乙")),
+    locations=(Location("main", "宮崎県", "宮崎市", note="駅前"),
+               Location("partner", "東京都", planned=True, regions=("kanto",))),
+    sources=(SourceRef("s1", "第2章", "１．"), SourceRef("s9", "別紙")),
+)
+CONTEXT = PageContext(
+    type_names={"coworking": "コワーキング型"}, topic_names={"vacant": "空き家"},
+    source_titles={"s1": "報告書"}, related=(case("other", name="他", name_en="Other"),),
+    credits=("出典：「報告書」（国交省）（2019-03）を加工して作成",))
+
+
+def words(renderable: RenderableType) -> list[str]:
+    """Each printed line with its runs of spaces as one (the column widths are
+    rich's to choose), blank lines left out."""
+    return [" ".join(line.split()) for line in screen(renderable, 120) if line.strip()]
+
+
+def test_show_page_screen() -> None:
+    assert words(show_page(SHOWN, CONTEXT)) == [
+        "コーエックス",
+        "Co-X",
+        "id: co-x aliases: cox",
+        "type コワーキング型 (coworking) — the 2019 report names this case under the type",
+        "topics 空き家 (vacant) [editorial]",
+        "started FY2015 — 2015年度に開設 [editorial]",
+        "Summary",
+        "空き家を改修した拠点。",
+        "A base in a renovated house.",
+        "Points 内容・特徴・成果",
+        "• 会員50人",
+        "Challenges 課題・展望",
+        "• 人材確保",
+        "Timeline 経緯",
+        "FY2015 開設",  # in date order
+        "2016–2018 拡張",
+        "2020-04 (planned) 移転",
+        "Figures 数値",
+        "• 会員数 約50人 (2019-03)",
+        "Actors 取組主体・関係者",
+        "• 甲社 — 運営 [company, lead]",
+        "• 乙",
+        "Places 取組地域",
+        "main 宮崎県宮崎市 — 駅前",
+        "partner (planned) 東京都 [kanto]",
+        "Sources 出典",
+        "• 報告書 — 第2章 １． [s1]",
+        "• s9 — 別紙 [s9]",  # a source the context has no title for
+        "Related 関連事例",
+        "other 他",
+        "Credit 出典表記",
+        "• 出典：「報告書」（国交省）（2019-03）を加工して作成",
+    ]
+
+
+def test_show_page_in_english_and_without_the_optional_parts() -> None:
+    bare = case("bare", types=("network",), types_basis="group")
+    assert words(show_page(bare, PageContext(), "en")) == [
+        "Name",
+        "名前",
+        "id: bare",
+        "type network — the 2019 report places this case's group or section",
+        "Summary",
+        "Summary.",
+        "要約。",
+        "Sources 出典",
+        "Credit 出典表記",
+    ]
+    assert words(show_page(case("ed", types=("network",)), PageContext()))[3] == (
+        "type network — editorial judgement")
+
+
+def test_show_page_styles() -> None:
+    seen = styles(show_page(SHOWN, CONTEXT), 120)
+    assert seen["コーエックス"] == "bold"
+    assert seen["Co-X"] == "italic"
+    assert seen["id: co-x   aliases: cox"] == "dim"
+    assert seen["Summary"] == "bold cyan"
+    assert seen["A base in a renovated house."] == "italic"
+    assert seen["type"] == "dim" and seen["started"] == "dim"
+
+
+def test_credit_lines() -> None:
+    assert credit_ja("報告書", "国交省", "2019-03") == (
+        "出典：「報告書」（国交省）（2019-03）を加工して作成")
+    assert credit_ja("報告書", None, "2019-03") == "出典：「報告書」（2019-03）を加工して作成"
