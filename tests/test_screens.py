@@ -13,6 +13,7 @@ from kasegeru_cli.formats.table import (
     credit_ja,
     fields_page,
     list_layout,
+    list_table,
     show_page,
     sources_table,
     stats_layout,
@@ -109,6 +110,21 @@ def test_list_screen_with_a_match_column() -> None:
     assert seen["2 cases; * editorial type: the source document gives none"] == "dim"
 
 
+def test_list_table_in_english_at_the_width_it_is_printed_at() -> None:
+    # case() above names every case "Name" in English: 12 cells or less, so the
+    # name is printed whole like the id and types, and the match column takes the
+    # rest: 40 - 2 - 4 - 9 - 3 gaps of 3 = 16; the table is the whole width
+    out = list_table(CASES, ["id", "name", "types"], "en", HITS)
+    assert screen(out, 40) == [
+        "id   name   types       match",
+        "─" * 40,
+        "aa   Name   coworking   森の家",
+        "bb   Name   network *   海の話",
+        "2 cases; * editorial type: the source",
+        "document gives none",
+    ]
+
+
 def test_list_blocks_when_the_name_would_be_too_narrow() -> None:
     out = list_layout(CASES, ["id", "name", "types"], "ja", HITS, 28)
     assert screen(out, 28) == [
@@ -166,6 +182,19 @@ def test_stats_screen() -> None:
         "kyushu       1   " + "█" * 5,
     ]
     assert styles(out, 40)["█" * 23] == "cyan"
+
+
+def test_stats_with_a_long_label_gives_it_two_thirds_of_the_width() -> None:
+    # 45 cells is more than a third of 60: the label column gets 2/3 of 60 = 40,
+    # the count 5, the bar 60 - 40 - 5 - 2 gaps of 3 = 9
+    out = stats_layout([("x" * 45, 3), ("short", 1)], 60, "section")
+    assert screen(out, 60) == [
+        "section" + " " * 36 + "cases",
+        "─" * 60,
+        "x" * 40 + " " * 7 + "3   " + "█" * 9,
+        "x" * 5,
+        "short" + " " * 42 + "1   " + "█" * 3,
+    ]
 
 
 def test_fields_page_screen() -> None:
