@@ -31,13 +31,16 @@ suite is caught); ``survived`` and ``no tests`` both count as not killed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -172,9 +175,51 @@ def run(module: str, workdir: Path, jobs: int, rev: str | None) -> dict[str, obj
 def _mutmut(workdir: Path, jobs: int, names: list[str]) -> None:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CI", None)
-    subprocess.run(["mutmut", "run", "--max-children", str(jobs), *names], cwd=workdir,
-                   env=env, check=False,
-                   stdout=subprocess.DEVNULL if not os.environ.get("VERBOSE") else None)
+    proc = subprocess.Popen(["mutmut", "run", "--max-children", str(jobs), *names],
+                            cwd=workdir, env=env,
+                            stdout=subprocess.DEVNULL if not os.environ.get("VERBOSE") else None)
+    stop = threading.Event()
+    watchdog = threading.Thread(target=_end_blocked_mutants, args=(proc.pid, stop), daemon=True)
+    watchdog.start()
+    try:
+        proc.wait()
+    finally:
+        stop.set()
+        watchdog.join()
+
+
+BLOCKED_AFTER = 120.0
+"""Seconds a mutant's test run may go on while hardly using the CPU."""
+
+
+def _end_blocked_mutants(parent: int, stop: threading.Event) -> None:
+    """mutmut limits each mutant's test run by CPU time (RLIMIT_CPU), so a mutant
+    that makes a test wait forever (``_open_flags`` without ``O_NONBLOCK``: opening
+    a FIFO blocks) uses none and is never stopped. End such a run the way the CPU
+    limit would (SIGXCPU: mutmut records a timeout, which is a caught mutant)
+    once it has run BLOCKED_AFTER seconds on under a tenth of a CPU. Linux only
+    (/proc); elsewhere a blocked run has to be ended by hand."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    tick = os.sysconf("SC_CLK_TCK")
+    while not stop.wait(10):
+        uptime = float((proc / "uptime").read_text().split()[0])
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # after the ")": state, ppid, ... utime (12th), stime (13th), starttime (20th)
+            if int(fields[1]) != parent:
+                continue
+            age = uptime - int(fields[19]) / tick
+            cpu = (int(fields[11]) + int(fields[12])) / tick
+            if age > BLOCKED_AFTER and cpu < 0.1 * age:
+                with contextlib.suppress(OSError):
+                    os.kill(int(entry.name), signal.SIGXCPU)
 
 
 def _record(module: str, workdir: Path, summary: dict[str, object]) -> dict[str, object]:
