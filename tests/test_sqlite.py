@@ -176,3 +176,13 @@ def test_the_tokenizer_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     assert module._fts_tokenizer_ok(sqlite3.connect(":memory:")) is True
     monkeypatch.setattr(module, "TOKENIZER", "no_such_tokenizer")
     assert module._fts_tokenizer_ok(sqlite3.connect(":memory:")) is False
+
+
+def test_without_fts5_the_database_is_refused_with_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasegeru_cli.formats import sqlite as module
+
+    monkeypatch.setattr(module, "TOKENIZER", "no_such_tokenizer")
+    with pytest.raises(sqlite3.NotSupportedError) as raised:
+        write_sqlite(DATASET, DATASET.cases, tmp_path / "x.db")
+    assert str(raised.value) == "this SQLite has no FTS5 (needed for the search index)"
