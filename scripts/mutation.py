@@ -130,6 +130,9 @@ def write_config(module: str, workdir: Path) -> None:
         # hand them to xdist workers that import the unmutated package)
         "pytest_add_cli_args =\n    -x\n    -q\n    -p\n    no:cacheprovider\n    -n\n    0\n"
         f"pytest_add_cli_args_test_selection =\n    {selection}\n"
+        # a mutant's tests get 4x the CPU time they were measured to take (mutmut's
+        # default, 30x, lets each endless loop in wrap.break_offsets run ~20 minutes)
+        "timeout_multiplier = 2.0\n"
         "use_git_change_detection = false\n",
         encoding="utf-8")
 
