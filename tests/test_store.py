@@ -845,3 +845,44 @@ def test_where_the_bundled_dataset_is_found(tmp_path: Path,
     wheel.parent.mkdir()
     wheel.write_text("")
     assert store.bundled_path() == wheel
+
+
+@pytest.mark.parametrize(("value", "cap"), [
+    ("1", 1024 * 1024),
+    ("0", 0),  # no cache kept at all, not the default
+    ("0.5", 512 * 1024),
+    ("1e20", (1 << 40) * 1024 * 1024),  # a terabyte of megabytes at most
+    ("abc", 512 * 1024 * 1024),  # not a number: the default
+    ("nan", 512 * 1024 * 1024),
+    ("-1", 512 * 1024 * 1024),
+])
+def test_the_size_cap_in_megabytes(value: str, cap: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASEGERU_CACHE_MAX_MB", value)
+    assert store.max_bytes() == cap
+
+
+def test_no_user_ids_where_the_os_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert store._euid() == os.geteuid()
+    monkeypatch.delattr(os, "geteuid")
+    assert store._euid() is None
+
+
+def test_a_path_that_cannot_be_read_is_left_to_the_loader(tmp_path: Path) -> None:
+    regular = tmp_path / "a.toml"
+    regular.write_text("")
+    os.mkfifo(tmp_path / "pipe")
+    assert store.all_regular([regular]) is True
+    assert store.all_regular([regular, tmp_path / "pipe"]) is False
+    assert store.all_regular([regular, tmp_path / "missing"]) is True
+
+
+def test_a_link_in_place_of_an_entry_is_not_followed(tmp_path: Path) -> None:
+    key = "a" * 32
+    assert store._write(tmp_path, key, "data", marshal.dumps(("x",), 4))
+    entry = tmp_path / f"{key}.data"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    entry.rename(elsewhere / entry.name)  # the very bytes, sealed for this key
+    entry.symlink_to(elsewhere / entry.name)
+    assert store._read_entry(elsewhere, key, "data") == ("x",)
+    assert store._read_entry(tmp_path, key, "data") is None

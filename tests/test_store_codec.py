@@ -59,7 +59,7 @@ def full() -> Node:
         leaves=(Leaf(1), Leaf(2.5)),
         by_name={"a": Leaf(None)},
         one=Leaf(-3),
-        mixed=(Leaf(1), "s", (Leaf(2),), None, True),
+        mixed=(Leaf(1), "s", (Leaf(2),), None, True, {"d": Leaf(3)}),
         # every shape a plain tuple or dict may hold, and nothing else
         notes={"s": "v", "n": None, "t": (), "d": {}},
         loose=("s", None, (), {}),
@@ -89,7 +89,7 @@ EXPECTED_BODY = [0, {
         "leaves": (leaf(1), leaf(2.5)),
         "by_name": {"a": leaf(None)},
         "one": leaf(-3),
-        "mixed": (leaf(1), "s", (leaf(2),), None, True),
+        "mixed": (leaf(1), "s", (leaf(2),), None, True, {"d": leaf(3)}),
         "notes": {"s": "v", "n": None, "t": (), "d": {}},
         "loose": ("s", None, (), {}),
     }],
@@ -176,6 +176,7 @@ def test_the_tree_round_trips(as_models: None) -> None:
     assert type(decoded) is Pair
     assert type(decoded.first.leaves) is tuple and type(decoded.first.leaves[0]) is Leaf
     assert type(decoded.first.mixed[2]) is tuple and type(decoded.first.mixed[2][0]) is Leaf
+    assert decoded.first.mixed[5] == {"d": Leaf(3)}
     assert decoded.second.one is None
 
 
