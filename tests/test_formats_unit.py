@@ -742,6 +742,45 @@ def test_jatext_wrap_takes_its_arguments_before_its_own_settings() -> None:
     assert _wrap(JaText("a\tb c"), 20, tab_size=2) == ["a b c"]
 
 
+def test_jatext_wrap_as_richs_own_for_what_it_does_not_change() -> None:
+    from rich.text import Text
+
+    # a final new line is a blank last line, as in rich's wrap
+    assert _wrap(JaText("a\n"), 5) == ["a", ""] == [
+        line.plain for line in Text("a\n").wrap(Console(file=io.StringIO()), 5)]
+    # full justification, which asks the console for the styles between words
+    assert _wrap(JaText("ab cd ef", style="bold"), 5, justify="full") == ["ab cd", "ef"]
+    # a prose JaText breaks after a hyphen inside a word
+    assert _wrap(JaText("start-ups"), 7) == ["start-", "ups"]
+    assert _wrap(SlugText("start-ups"), 7) == ["start-u", "ps"]
+
+
+def test_may_break_defaults_allow_hyphens_and_japanese() -> None:
+    assert _may_break("-", "u") is True
+    assert _may_break("あ", "い") is True
+
+
+@pytest.mark.parametrize(("prev", "ch", "ok"), [
+    ("…", "あ", True),  # after a leader, before other text: as any text
+    ("…", "…", False),  # never inside ……
+    ("あ", " ", False),  # before a space, never (after it, yes)
+    (" ", "あ", True),
+])
+def test_may_break_around_leaders_and_spaces(prev: str, ch: str, ok: bool) -> None:
+    assert _may_break(prev, ch) is ok
+
+
+@pytest.mark.parametrize(("text", "width", "offsets"), [
+    # no allowed break: fold at the width, but not before a closing bracket;
+    # when every place back to the line's start is one, fold at the width after all
+    ("a」」」」", 3, [2, 3, 4]),
+    # moving back from 」」 reaches a line start after 「: fold at the width instead
+    ("「a」」x", 5, [3]),
+])
+def test_break_offsets_folding_back(text: str, width: int, offsets: list[int]) -> None:
+    assert break_offsets(text, width) == offsets
+
+
 @pytest.mark.parametrize(("text", "width"), [
     ("a 」", 4),  # a space before a closing bracket is no place to break
     ("a\n」", 2),  # a new line always is
