@@ -256,6 +256,8 @@ def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dic
     run, in a fraction of the time."""
     previous = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
     names = [n for n in previous["not_killed"] if only is None or re.search(only, n)]
+    tests_at = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
     for tests in (workdir / "tests", workdir / "mutants" / "tests"):
         _copy_tests(tests)
     write_config(module, workdir)
@@ -266,9 +268,7 @@ def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dic
     if names:
         _mutmut(workdir, jobs, names)
     summary = summarise(module, results(workdir), str(previous["commit"]))
-    summary["tests"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                                      capture_output=True, text=True,
-                                      check=True).stdout.strip()
+    summary["tests"] = tests_at  # the commit the tests were copied at, not where HEAD is now
     return _record(module, workdir, summary)
 
 
