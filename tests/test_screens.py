@@ -209,7 +209,8 @@ def test_fields_page_screen() -> None:
 
 SHOWN = case(
     "co-x", name="コーエックス", name_en="Co-X", aliases=("cox",),
-    types=("coworking",), types_basis="named", topics=("vacant",),
+    types=("coworking",), types_basis="named", topics=("vacant", "side-jobs"),
+    category="地方", flow="大都市圏×地方都市等", sector="private", tags=("空き家", "DIY"),
     started="2015", started_fiscal=True, started_evidence="2015年度に開設",
     summary="空き家を改修した拠点。", summary_en="A base in a renovated house.",
     points=("会員50人",), challenges=("人材確保",),
@@ -218,7 +219,7 @@ SHOWN = case(
     figures=(Figure("会員数", 50, "人", qualifier="約", as_of="2019-03"),),
     actors=(Actor("甲社", "運営", "company", True), Actor("乙")),
     locations=(Location("main", "宮崎県", "宮崎市", note="駅前"),
-               Location("partner", "東京都", planned=True, regions=("kanto",))),
+               Location("partner", "東京都", planned=True, regions=("kanto", "chubu"))),
     sources=(SourceRef("s1", "第2章", "１．"), SourceRef("s9", "別紙")),
 )
 CONTEXT = PageContext(
@@ -239,7 +240,12 @@ def test_show_page_screen() -> None:
         "Co-X",
         "id: co-x aliases: cox",
         "type コワーキング型 (coworking) — the 2019 report names this case under the type",
-        "topics 空き家 (vacant) [editorial]",
+        "category 地方",
+        "flow 大都市圏×地方都市等",
+        "sector private",
+        "tags 空き家, DIY",
+        # a topic the context has no name for is shown by its slug
+        "topics 空き家 (vacant), side-jobs (side-jobs) [editorial]",
         "started FY2015 — 2015年度に開設 [editorial]",
         "Summary",
         "空き家を改修した拠点。",
@@ -259,7 +265,7 @@ def test_show_page_screen() -> None:
         "• 乙",
         "Places 取組地域",
         "main 宮崎県宮崎市 — 駅前",
-        "partner (planned) 東京都 [kanto]",
+        "partner (planned) 東京都 [kanto, chubu]",
         "Sources 出典",
         "• 報告書 — 第2章 １． [s1]",
         "• s9 — 別紙 [s9]",  # a source the context has no title for
@@ -285,6 +291,12 @@ def test_show_page_in_english_and_without_the_optional_parts() -> None:
     ]
     assert words(show_page(case("ed", types=("network",)), PageContext()))[3] == (
         "type network — editorial judgement")
+
+
+def test_show_page_in_english_names_the_related_cases_in_english() -> None:
+    page = words(show_page(SHOWN, CONTEXT, "en"))
+    assert page[:2] == ["Co-X", "コーエックス"]
+    assert page[page.index("Related 関連事例") + 1] == "other Other"
 
 
 def test_show_page_styles() -> None:
