@@ -87,6 +87,25 @@ def test_topics_table_screen() -> None:
     assert seen["topic"] == "bold"
 
 
+def test_narrow_tables_break_the_text_never_an_id_a_date_or_a_count() -> None:
+    # 14 + 7 + 5 cells of id, date and count, and three gaps of 3, leave the
+    # document 5 of 40: it is broken into lines, the rest stays whole
+    row = {**SOURCE, "id": "long-source-id"}
+    lines = screen(sources_table([row]), 40)
+    [first] = [line for line in lines if "2019-03" in line]
+    assert first.startswith("long-source-id   ") and first.endswith("   2019-03     3/4")
+    assert all(len(line) <= 40 for line in lines)
+    topic = {"slug": "remote-work-and-more", "name": "テレワーク", "name_en": "Remote work",
+             "cases": 12}
+    lines = screen(topics_table([topic]), 36)
+    [first] = [line for line in lines if line.endswith("12")]
+    assert first.startswith("remote-work-and-more   ")
+    # the note under the topics is dim, like the one under the documents
+    assert styles(topics_table([topic]), 200)[
+        "Topics are editorial (docs/DATA.md); `kasegeru topics --json` has each one's "
+        "criterion and variants."] == "dim"
+
+
 # ------------------------------------------------------------------ the list
 
 CASES = [case("aa", name="森の家", types=("coworking",)),
