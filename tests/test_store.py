@@ -398,6 +398,7 @@ def test_a_byte_cap_not_an_entry_count(cache: Path, bundled: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize("value, on", [("0", True), ("", True), ("false", True), ("no", True),
+                                       ("off", True), (" OFF ", True),
                                        ("1", False), ("yes", False), ("true", False)])
 def test_no_cache_values(cache: Path, bundled: Path, monkeypatch: pytest.MonkeyPatch,
                          value: str, on: bool) -> None:
@@ -886,3 +887,23 @@ def test_a_link_in_place_of_an_entry_is_not_followed(tmp_path: Path) -> None:
     entry.symlink_to(elsewhere / entry.name)
     assert store._read_entry(elsewhere, key, "data") == ("x",)
     assert store._read_entry(tmp_path, key, "data") is None
+
+
+def test_a_files_digest_is_kept_by_its_identity_and_used_again(cache: Path,
+                                                                minimal_file: Path) -> None:
+    import hashlib
+
+    cache.mkdir(mode=0o700)
+    data = minimal_file.read_bytes()
+    first = store._streamed_key([minimal_file])
+    assert first == store.cache_key([("mine", data)])
+    name = store._stat_name(minimal_file.stat())
+    assert len(name) == 32 and store._is_memo_name(f"{name}.stat")  # pruning knows it
+    assert store._read_entry(cache, name, "stat") == hashlib.sha256(data).digest()
+    # the next time the memo is read, not the file: a memo of other bytes changes the key
+    other = hashlib.sha256(b"other").digest()
+    assert store._write(cache, name, "stat", marshal.dumps(other, 4))
+    assert store._streamed_key([minimal_file]) == store._key([(len(data), other)])
+    # a memo that is not a digest is not used
+    assert store._write(cache, name, "stat", marshal.dumps(other[:31], 4))
+    assert store._streamed_key([minimal_file]) == first
