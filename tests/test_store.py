@@ -907,3 +907,47 @@ def test_a_files_digest_is_kept_by_its_identity_and_used_again(cache: Path,
     # a memo that is not a digest is not used
     assert store._write(cache, name, "stat", marshal.dumps(other[:31], 4))
     assert store._streamed_key([minimal_file]) == first
+
+
+def test_no_cache_means_no_entry_is_even_read(cache: Path, minimal_file: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    store.load_cached([minimal_file])
+    key = store._streamed_key([minimal_file])
+    assert key is not None
+    # an entry sealed for this key that holds another dataset (no case at all)
+    planted = store.encode_dataset(load_files([minimal_file]).__class__())
+    assert store._write(cache, key, "data", planted)
+    assert store.load_cached([minimal_file]).cases == ()  # trusted: it is sealed
+    monkeypatch.setenv("KASEGERU_NO_CACHE", "1")
+    assert [c.id for c in store.load_cached([minimal_file]).cases] == ["alpha", "beta"]
+
+
+def test_an_invalid_file_is_named_in_the_error(cache: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MINIMAL.replace('"2019-04"', '"2019-13"'), encoding="utf-8")
+    with pytest.raises(DatasetError) as raised:
+        store.load([bad])
+    assert str(bad) in str(raised.value)
+
+
+def test_the_cache_directory_made_refused_or_tightened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(store, "_noted", set())
+    nested = tmp_path / "a" / "b" / "kasegeru"
+    monkeypatch.setenv("KASEGERU_CACHE_DIR", str(nested))
+    assert store.usable_dir() is None and not nested.exists()  # not made unless asked
+    assert store.usable_dir(create=True) == nested
+    assert nested.stat().st_mode & 0o777 == 0o700
+    # one the user named, that others can write to: refused, with the way out
+    nested.chmod(0o775)
+    assert store.usable_dir() is None
+    assert capsys.readouterr().err == (
+        f"Note: not using the cache in {nested}: other users can write to it (mode 0775); "
+        f"run `chmod go-w {nested}` or set KASEGERU_CACHE_DIR to a directory of your own, "
+        "or KASEGERU_NO_CACHE=1 to silence this\n")
+    # the default location, made so by an older version: tightened and used
+    monkeypatch.delenv("KASEGERU_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a" / "b"))
+    assert store.usable_dir() == nested
+    assert nested.stat().st_mode & 0o777 == 0o700
