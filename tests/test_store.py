@@ -263,37 +263,6 @@ def test_the_codec_is_generic_over_the_models(bundled: Path) -> None:
     assert store.decode_dataset(("x",)) is None
 
 
-def test_the_codec_keeps_dicts_tuples_and_nested_dataclasses() -> None:
-    from dataclasses import dataclass, field
-
-    from kasegeru_cli import models
-
-    @dataclass(frozen=True)
-    class Leaf:
-        x: float | int | None = None
-
-    @dataclass(frozen=True)
-    class Node:
-        name: str
-        leaves: tuple[Leaf, ...] = ()
-        by_name: dict[str, Leaf] = field(default_factory=dict)
-        one: Leaf | None = None
-        mixed: tuple[object, ...] = ()
-        notes: dict[str, str] = field(default_factory=dict)
-
-    root = Node("root", (Leaf(1), Leaf(2.5)), {"a": Leaf(None)}, Leaf(-3),
-                (Leaf(1), "s", (Leaf(2),), None, True), {"k": "v"})
-    empty = Node("empty")
-    with pytest.MonkeyPatch.context() as mp:
-        for cls in (Leaf, Node):
-            cls.__module__ = models.__name__
-            mp.setattr(models, cls.__name__, cls, raising=False)
-        mp.setattr(models, "Dataset", Node)
-        for value in (root, empty):
-            decoded: object = store.decode_dataset(marshal.loads(store.encode_dataset(value)))
-            assert decoded == value
-
-
 def test_a_fifo_a_device_or_a_link_in_place_of_an_entry(cache: Path, bundled: Path) -> None:
     good = store.load_cached([bundled])
     key = store._streamed_key([bundled])

@@ -180,6 +180,16 @@ def test_the_tree_round_trips(as_models: None) -> None:
     assert decoded.second.one is None
 
 
+def test_a_single_node_round_trips_as_the_dataset(as_models: None,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "Dataset", Node)
+    root = Node("root", (Leaf(1), Leaf(2.5)), {"a": Leaf(None)}, Leaf(-3),
+                (Leaf(1), "s", (Leaf(2),), None, True), {"k": "v"})
+    for value in (root, Node("empty")):
+        decoded: object = store.decode_dataset(marshal.loads(store.encode_dataset(value)))
+        assert decoded == value
+
+
 def good() -> tuple[object, object, object]:
     version, classes, body = marshal.loads(store.encode_dataset(Pair(full(), empty())))
     return version, classes, body
