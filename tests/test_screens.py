@@ -18,6 +18,7 @@ from kasegeru_cli.formats.table import (
     sources_table,
     stats_layout,
     topics_table,
+    types_table,
 )
 from kasegeru_cli.models import Actor, Case, Event, Figure, Location, SourceRef
 from kasegeru_cli.search import Hit
@@ -104,6 +105,29 @@ def test_narrow_tables_break_the_text_never_an_id_a_date_or_a_count() -> None:
     assert styles(topics_table([topic]), 200)[
         "Topics are editorial (docs/DATA.md); `kasegeru topics --json` has each one's "
         "criterion and variants."] == "dim"
+
+
+def test_a_narrow_topics_table_folds_the_name_heading() -> None:
+    # 22 + 5 cells of slug and count and two gaps of 3 leave the name 3 of 36:
+    # its heading is folded onto a second line, not cut to "na…" (rich puts the
+    # other headings on the last line of the heading row)
+    topic = {"slug": "remote-work-and-more-x", "name": "テレワーク",
+             "name_en": "Remote work", "cases": 12}
+    assert screen(topics_table([topic]), 36)[:3] == [
+        " " * 25 + "nam",
+        "topic" + " " * 20 + "e     cases",
+        "─" * 36,
+    ]
+
+
+def test_types_table_styles() -> None:
+    row = {"name": "コワーキング型", "name_en": "Coworking", "slug": "coworking",
+           "cases_named": 1, "cases_group": 0, "cases_editorial": 0, "definition": "拠点",
+           "defined_in": "2019", "examples": []}
+    seen = styles(types_table([row], {}), 80)
+    assert seen["コワーキング型"] == "bold"
+    assert seen["coworking"] == "cyan"
+    assert seen["definition"] == "dim"
 
 
 # ------------------------------------------------------------------ the list
@@ -213,6 +237,32 @@ def test_stats_with_a_long_label_gives_it_two_thirds_of_the_width() -> None:
         "x" * 40 + " " * 7 + "3   " + "█" * 9,
         "x" * 5,
         "short" + " " * 42 + "1   " + "█" * 3,
+    ]
+
+
+def test_stats_with_a_label_under_a_third_of_the_width_never_breaks_it() -> None:
+    # 12 cells is not more than a third of 40 (13): the label column is as wide
+    # as the label; the bar gets 40 - 12 - 5 - 2 gaps of 3 = 17
+    out = stats_layout([("x" * 12, 2)], 40, "region")
+    assert screen(out, 40) == [
+        "region" + " " * 9 + "cases",
+        "─" * 40,
+        "x" * 12 + " " * 7 + "2   " + "█" * 17,
+    ]
+
+
+def test_stats_at_20_columns_folds_a_heading_wider_than_its_column() -> None:
+    # the label column gets 20 - 5 - 2 gaps of 3 - 5 for the bar = 4 cells:
+    # "prefecture" is folded into it, not cut to "pre…" ("cases" on the heading
+    # row's last line, where rich aligns headings)
+    out = stats_layout([("東京都", 30)], 20, "prefecture")
+    assert screen(out, 20) == [
+        "pref",
+        "ectu",
+        "re     cases",
+        "─" * 20,
+        "東京      30   █████",
+        "都",
     ]
 
 
