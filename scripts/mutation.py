@@ -43,6 +43,7 @@ import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = "src/kasegeru_cli"
@@ -272,6 +273,59 @@ def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dic
     return _record(module, workdir, summary)
 
 
+def whole_files(module: str, workdir: Path, jobs: int, only: str | None = None
+                ) -> dict[str, object]:
+    """Run the module's whole test files (``TESTS``, subprocess tests still left
+    out) against each mutant an earlier run in ``workdir`` left alive.
+
+    mutmut runs for a mutant only the tests it recorded as reaching the mutated
+    function; a test whose fixture built its data once for the whole file (a
+    module-scoped SQLite export, say) is recorded for the first test only, and
+    the assertions in the others never see the mutant. Here every test of the
+    files runs, with mutmut's own compiled mutant switched on
+    (``MUTANT_UNDER_TEST``). The result is kept apart from mutmut's counts, under
+    ``whole_files`` in ``result.json``."""
+    import concurrent.futures
+
+    result: dict[str, Any] = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
+    names = [n for n in result["not_killed"] if only is None or re.search(only, n)]
+    tests = [t for t in TESTS[module][1] if (workdir / "mutants" / t).is_file()]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+               "-n", "0", *tests]
+    env = {**os.environ, "PYTHONPATH": "src"}
+
+    def outcome(name: str) -> str:
+        try:
+            done = subprocess.run(command, cwd=workdir / "mutants", capture_output=True,
+                                  env={**env, "MUTANT_UNDER_TEST": name}, timeout=900)
+        except subprocess.TimeoutExpired:
+            return "timeout"  # caught, as mutmut counts a timeout
+        return {0: "survived", 1: "killed"}.get(done.returncode, f"error {done.returncode}")
+
+    baseline = outcome("")
+    if baseline != "survived":
+        raise SystemExit(f"[{module}] the tests fail without a mutant ({baseline}): "
+                         f"cd {workdir / 'mutants'} && PYTHONPATH=src {' '.join(command[2:])}")
+    print(f"[{module}] {len(names)} survivors against the whole files {' '.join(tests)}",
+          flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = dict(zip(names, pool.map(outcome, names), strict=True))
+    tests_at = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    result["whole_files"] = {"tests": tests_at, "files": tests,
+                             "outcomes": dict(sorted(outcomes.items()))}
+    (workdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    counts = Counter(outcomes.values())
+    caught = counts["killed"] + counts["timeout"]
+    mutants = int(result["mutants"])
+    rate = round(100 * (mutants - len(result["not_killed"]) + caught) / mutants, 1)
+    print(f"{module}: of {len(names)} survivors, {caught} killed by the whole files, "
+          f"{counts['survived']} survived, {sum(v.startswith('error') for v in outcomes.values())}"
+          f" errors -> {rate} % killed with them (tests at {tests_at})", flush=True)
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", choices=[*TESTS, []], default=[],
@@ -285,16 +339,23 @@ def main() -> int:
     parser.add_argument("--rerun", action="store_true",
                         help="in an earlier run's workdir, run only the mutants it left alive, "
                         "against the tests as they are now")
+    parser.add_argument("--whole-files", action="store_true",
+                        help="in an earlier run's workdir, run each survivor against the "
+                        "module's whole test files (mutmut runs only the tests it saw reach "
+                        "the function); the result goes under 'whole_files' in result.json")
     parser.add_argument("--only", metavar="REGEX",
-                        help="with --rerun: only the survivors whose name matches (the ones a "
-                        "new test aims at; the others keep their earlier status)")
+                        help="with --rerun or --whole-files: only the survivors whose name "
+                        "matches (the ones a new test aims at; the others keep their earlier "
+                        "status)")
     args = parser.parse_args()
     if shutil.which("mutmut") is None:
         print("mutmut is not installed: pip install mutmut==3.8.1", file=sys.stderr)
         return 2
     base = args.workdir or Path(tempfile.gettempdir()) / "kasegeru-mutation"
     for module in args.modules or list(TESTS):
-        if args.rerun:
+        if args.whole_files:
+            whole_files(module, base / module, args.jobs, args.only)
+        elif args.rerun:
             rerun(module, base / module, args.jobs, args.only)
         else:
             run(module, base / module, args.jobs, None if args.rev == "worktree" else args.rev)
