@@ -107,6 +107,15 @@ def test_narrow_tables_break_the_text_never_an_id_a_date_or_a_count() -> None:
         "criterion and variants."] == "dim"
 
 
+def test_at_26_columns_only_the_document_is_broken() -> None:
+    # id 2, date 7 and cases 5 cells and three gaps of 3 leave the document 3:
+    # the heading "cases" and the count "3/4" stay whole on their lines
+    lines = screen(sources_table([SOURCE]), 26)
+    assert "id   nt    date      cases" in lines
+    assert "s1   報    2019-03     3/4" in lines
+    assert all(len(line) <= 26 for line in lines)
+
+
 def test_a_narrow_topics_table_folds_the_name_heading() -> None:
     # 22 + 5 cells of slug and count and two gaps of 3 leave the name 3 of 36:
     # its heading is folded onto a second line, not cut to "na…" (rich puts the
