@@ -168,12 +168,24 @@ def summarise(module: str, statuses: dict[str, str], commit: str) -> dict[str, o
 def run(module: str, workdir: Path, jobs: int, rev: str | None) -> dict[str, object]:
     commit = "worktree"
     if rev:
-        rev = commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO,
-                                      capture_output=True, text=True, check=True).stdout.strip()
+        rev = commit = _short(rev)
     prepare(module, workdir, rev)
     print(f"[{module}] mutmut run --max-children {jobs} in {workdir}", flush=True)
     _mutmut(workdir, jobs, [])
     return _record(module, workdir, summarise(module, results(workdir), commit))
+
+
+def _short(rev: str) -> str:
+    """The short commit id of ``rev`` in the repository."""
+    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _survivors(workdir: Path, only: str | None) -> tuple[dict[str, Any], list[str]]:
+    """An earlier run's ``result.json`` in ``workdir``, and the names of the
+    mutants it left alive (those matching ``only``, if given)."""
+    result: dict[str, Any] = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
+    return result, [n for n in result["not_killed"] if only is None or re.search(only, n)]
 
 
 def _mutmut(workdir: Path, jobs: int, names: list[str]) -> None:
@@ -255,10 +267,8 @@ def rerun(module: str, workdir: Path, jobs: int, only: str | None = None) -> dic
     run in ``workdir`` left alive (its code is kept as it was). Adding tests
     cannot bring a killed mutant back, so the result is the same as a whole new
     run, in a fraction of the time."""
-    previous = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
-    names = [n for n in previous["not_killed"] if only is None or re.search(only, n)]
-    tests_at = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                              capture_output=True, text=True, check=True).stdout.strip()
+    previous, names = _survivors(workdir, only)
+    tests_at = _short("HEAD")
     for tests in (workdir / "tests", workdir / "mutants" / "tests"):
         _copy_tests(tests)
     write_config(module, workdir)
@@ -282,13 +292,14 @@ def whole_files(module: str, workdir: Path, jobs: int, only: str | None = None
     function; a test whose fixture built its data once for the whole file (a
     module-scoped SQLite export, say) is recorded for the first test only, and
     the assertions in the others never see the mutant. Here every test of the
-    files runs, with mutmut's own compiled mutant switched on
+    files, as they are now, runs with mutmut's own compiled mutant switched on
     (``MUTANT_UNDER_TEST``). The result is kept apart from mutmut's counts, under
     ``whole_files`` in ``result.json``."""
     import concurrent.futures
 
-    result: dict[str, Any] = json.loads((workdir / "result.json").read_text(encoding="utf-8"))
-    names = [n for n in result["not_killed"] if only is None or re.search(only, n)]
+    result, names = _survivors(workdir, only)
+    tests_at = _short("HEAD")
+    _copy_tests(workdir / "mutants" / "tests")
     tests = [t for t in TESTS[module][1] if (workdir / "mutants" / t).is_file()]
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                "-n", "0", *tests]
@@ -310,8 +321,6 @@ def whole_files(module: str, workdir: Path, jobs: int, only: str | None = None
           flush=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         outcomes = dict(zip(names, pool.map(outcome, names), strict=True))
-    tests_at = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                              capture_output=True, text=True, check=True).stdout.strip()
     result["whole_files"] = {"tests": tests_at, "files": tests,
                              "outcomes": dict(sorted(outcomes.items()))}
     (workdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2),
