@@ -1,0 +1,109 @@
+"""Issue 21, hostile input round three: stdout writes checked to the last byte,
+freshness of the cache's memo, its derived files rebuilt, read limits on the
+data files, OR-heavy searches, and output paths.
+
+What is about the process (exit codes, stdout, stderr) runs the installed
+``kasegeru`` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from .test_hostile2 import BIN, run
+
+pytestmark = pytest.mark.skipif(BIN is None, reason="console script not installed")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith(("LC_", "LANG", "KASEGERU_", "COLUMNS", "LINES", "PYTHON"))}
+    return {**keep, "HOME": str(home), "KASEGERU_CACHE_DIR": str(tmp_path / "cache"),
+            "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+# ----------------------------------------------------------------------------- 6: short writes
+
+OUTPUTS = [["export", "-f", "json"], ["list", "--json"], ["export", "-f", "csv"],
+           ["export", "-f", "toml"], ["export", "-f", "jsonl"], ["export", "-f", "markdown"],
+           ["search", "コワーキング", "--json"]]
+
+
+def _limit_file_size() -> None:
+    """For ``preexec_fn``: files may grow to 40 KiB. A write across the limit
+    writes what fits and returns a short count (the next one fails with EFBIG),
+    as a nearly full disk does."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (40_960, 40_960))
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+@pytest.mark.parametrize("args", OUTPUTS)
+def test_a_short_write_to_stdout_is_exit_1_with_its_cause(
+        env: dict[str, str], tmp_path: Path, args: list[str], unbuffered: str) -> None:
+    # The whole output is well over 40 KiB: the first write is short.
+    assert len(run(env, *args).stdout) > 100_000
+    out = tmp_path / "out"
+    with out.open("wb") as fh:
+        result = run({**env, "PYTHONUNBUFFERED": unbuffered}, *args, stdout=fh,
+                     capture_output=False, stderr=subprocess.PIPE,
+                     preexec_fn=_limit_file_size)
+    assert result.returncode == 1
+    assert result.stderr == b"Error: cannot write the output: File too large\n"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> object:
+    """A 64 KiB tmpfs (root only); skipped where mounting is not permitted."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("args", OUTPUTS[:4])
+def test_a_nearly_full_disk_unbuffered_is_exit_1(env: dict[str, str], small_disk: Path,
+                                                 args: list[str]) -> None:
+    with (small_disk / "out").open("wb") as fh:
+        result = run({**env, "PYTHONUNBUFFERED": "1"}, *args, stdout=fh,
+                     capture_output=False, stderr=subprocess.PIPE)
+    assert result.returncode == 1
+    assert result.stderr == b"Error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_non_blocking_stdout_waits_for_its_reader(env: dict[str, str],
+                                                    unbuffered: str) -> None:
+    assert BIN is not None
+    expected = run(env, "export", "-f", "json").stdout
+    assert len(expected) > 4 * 65_536  # several pipe buffers
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)  # as a parent that set O_NONBLOCK leaves it
+    try:
+        proc = subprocess.Popen([BIN, "export", "-f", "json"], stdout=write_end,
+                                stderr=subprocess.PIPE,
+                                env={**env, "PYTHONUNBUFFERED": unbuffered})
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        time.sleep(1.0)  # a slow reader: the pipe is full long before
+        got = reader.read()
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == b""
+    assert got == expected
