@@ -107,3 +107,77 @@ def test_a_non_blocking_stdout_waits_for_its_reader(env: dict[str, str],
     assert proc.wait(timeout=60) == 0, err
     assert err == b""
     assert got == expected
+
+
+# ----------------------------------------------------------------------------- 7: freshness
+
+
+class _CoarseStat:
+    """A file's stat as a file system with 1-second timestamps and no change
+    time of its own (FAT) reports it: modification and change time both the
+    whole second ``second``."""
+
+    def __init__(self, real: os.stat_result, second: int) -> None:
+        self.st_mode, self.st_dev, self.st_ino = real.st_mode, real.st_dev, real.st_ino
+        self.st_size, self.st_uid = real.st_size, real.st_uid
+        self.st_mtime_ns = self.st_ctime_ns = second * 1_000_000_000
+        self.st_mtime = self.st_ctime = float(second)
+
+
+def _one_second_file_system(monkeypatch: pytest.MonkeyPatch, path: Path, second: int) -> None:
+    """``path`` seen through a stat shim, as on a 1-second file system (this
+    machine's file systems keep nanoseconds and a change time no tool sets back,
+    so the stale answer cannot be produced on them for real)."""
+    real_fstat = os.fstat
+    inode = path.stat().st_ino
+
+    def fstat(fd: int) -> object:
+        st = real_fstat(fd)
+        return _CoarseStat(st, second) if st.st_ino == inode else st
+
+    monkeypatch.setattr(os, "fstat", fstat)
+
+
+def _edit_same_size(path: Path, old: str, new: str, second: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert len(old.encode()) == len(new.encode())
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, (second, second))
+
+
+def test_a_same_second_same_size_edit_is_never_answered_stale(
+        cold_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasegeru_cli import store
+
+    from .conftest import MINIMAL
+
+    path = tmp_path / "mine.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    second = int(time.time())  # the file written "now", as an editor saves it
+    os.utime(path, (second, second))
+    _one_second_file_system(monkeypatch, path, second)
+    assert store.load_cached([path]).cases[0].name == "アルファ"
+    assert list(cold_cache.glob("*.stat"))  # the digest was remembered
+    _edit_same_size(path, "アルファ", "アルフア", second)  # within the same second
+    assert store.load_cached([path]).cases[0].name == "アルフア"
+    _edit_same_size(path, "アルフア", "アルファ", second)
+    assert store.load_cached([path]).cases[0].name == "アルファ"
+
+
+def test_a_file_older_than_its_memo_is_not_read_again(
+        cold_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The memo still saves the hashing of an unchanged file: one whose times are
+    # safely older than the moment it was hashed is trusted by its identity (so
+    # an edit that keeps all five, which no ordinary tool can make, is not seen).
+    from kasegeru_cli import store
+
+    from .conftest import MINIMAL
+
+    path = tmp_path / "mine.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    second = int(time.time()) - 60
+    os.utime(path, (second, second))
+    _one_second_file_system(monkeypatch, path, second)
+    assert store.load_cached([path]).cases[0].name == "アルファ"
+    _edit_same_size(path, "アルファ", "アルフア", second)
+    assert store.load_cached([path]).cases[0].name == "アルファ"

@@ -53,6 +53,7 @@ import marshal
 import os
 import stat
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,9 +253,11 @@ def _streamed_key(paths: Sequence[Path]) -> str | None:
                     return None
                 memo = _stat_name(st)
                 known = _read_entry(directory, memo, "stat") if directory else None
-                if isinstance(known, bytes) and len(known) == 32:
-                    files.append((st.st_size, known))
+                trusted = _trusted_memo(known, st)
+                if trusted is not None:
+                    files.append((st.st_size, trusted))
                     continue
+                hashed_at = time.time_ns()  # before the first byte is read
                 h = hashlib.sha256()  # hashlib.file_digest does this, from Python 3.11 on
                 size = 0
                 while n := fh.readinto(buffer):
@@ -262,10 +265,34 @@ def _streamed_key(paths: Sequence[Path]) -> str | None:
                     size += n
             files.append((size, h.digest()))
             if directory is not None and size == st.st_size:
-                _write(directory, memo, "stat", marshal.dumps(h.digest(), 4))
+                _write(directory, memo, "stat", marshal.dumps((h.digest(), hashed_at), 4))
     except (OSError, ValueError):
         return None
     return _key(files)
+
+
+RACY_NS = 3_000_000_000
+"""How much older than the hashing a file's modification and change times must
+be for its memo to be trusted: FAT keeps modification times to 2 s, ext4 with
+small inodes, HFS+ and many network mounts to 1 s, and a second more covers a
+write landing just before a coarse timestamp ticks."""
+
+
+def _trusted_memo(known: object, st: os.stat_result) -> bytes | None:
+    """The content digest a memo remembers, if it can be trusted without reading
+    the file: git's "racily clean" rule. A file whose modification or change
+    time is not safely older than the moment it was hashed (the same second, or
+    within a file system's timestamp granularity) may have been edited since
+    with the same size and the same timestamps (1-second file systems): it is
+    hashed again, and its memo written anew, until its times are old enough."""
+    if not (isinstance(known, tuple) and len(known) == 2):
+        return None  # an older memo (the digest alone) is not trusted
+    digest, hashed_at = known
+    if not (isinstance(digest, bytes) and len(digest) == 32 and type(hashed_at) is int):
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= hashed_at - RACY_NS:
+        return None
+    return digest
 
 
 def _is_memo_name(name: str) -> bool:
@@ -277,7 +304,8 @@ def _stat_name(st: os.stat_result) -> str:
     """The name of a file's memo: its device, inode, size, and modification and
     change times. Any write to the file changes its change time (ctime), which no
     ordinary tool can set back, so a file with the same five is the same bytes,
-    and its content digest need not be computed again (0.5 s for a 360 MB file)."""
+    and its content digest need not be computed again (0.5 s for a 360 MB file),
+    once its times are safely older than the hashing (:func:`_trusted_memo`)."""
     ident = f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
     return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
