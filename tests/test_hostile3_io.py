@@ -181,3 +181,50 @@ def test_a_file_older_than_its_memo_is_not_read_again(
     assert store.load_cached([path]).cases[0].name == "アルファ"
     _edit_same_size(path, "アルファ", "アルフア", second)
     assert store.load_cached([path]).cases[0].name == "アルファ"
+
+
+# ----------------------------------------------------------------------------- 9: derived files
+
+
+def _entry_file(cache: Path, kind: str) -> Path:
+    found = [p for p in cache.iterdir() if p.suffix == f".{kind}" and len(p.stem) == 32]
+    assert len(found) == 1, sorted(p.name for p in cache.iterdir())
+    return found[0]
+
+
+def _corruptions(path: Path) -> list[tuple[str, object]]:
+    data = path.read_bytes()
+    return [("truncated", lambda: path.write_bytes(data[:len(data) // 2])),
+            ("a byte flipped", lambda: path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))),
+            ("emptied", lambda: path.write_bytes(b""))]
+
+
+@pytest.mark.parametrize(("kind", "args"), [
+    ("show", ["show", "co-ba", "--json"]),
+    ("show", ["list", "--json"]),
+    ("keys", ["show", "co-ba"]),
+    ("keys", ["show", "co-bz"]),  # an unknown id: the nearest ids, from the keys
+    ("fold", ["search", "コワーキング"]),
+])
+def test_a_corrupt_derived_file_is_rebuilt_while_the_data_is_valid(
+        env: dict[str, str], kind: str, args: list[str]) -> None:
+    from kasegeru_cli import store
+
+    cache = Path(env["KASEGERU_CACHE_DIR"])
+    expected = run(env, *args)
+    assert expected.returncode in (0, 1), expected.stderr
+    if kind == "fold":  # written by the first search, from a warm entry
+        assert run(env, *args).stdout == expected.stdout
+    path = _entry_file(cache, kind)
+    key = path.stem
+    good = store._read_entry(cache, key, kind)
+    assert good is not None
+    data_before = _entry_file(cache, "data").read_bytes()
+    for what, corrupt in _corruptions(path):
+        corrupt()  # type: ignore[operator]
+        assert store._read_entry(cache, key, kind) is None, what
+        again = run(env, *args)
+        assert (again.returncode, again.stdout, again.stderr) == (
+            expected.returncode, expected.stdout, expected.stderr), what
+        assert store._read_entry(cache, key, kind) == good, f"{what}: not rebuilt"
+        assert _entry_file(cache, "data").read_bytes() == data_before  # the data served

@@ -328,22 +328,48 @@ def _open_flags() -> int:
             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
+_DERIVED = ("show", "keys", "fold")
+_broken: set[tuple[Path, str, str]] = set()
+"""(directory, key, kind) of derived files (:data:`_DERIVED`) this process found
+present but unusable (edited, truncated, not a regular file of the user): the
+entry's ``.data`` still serves, and :func:`_repair` writes them anew."""
+
+
 def _read_entry(directory: Path, key: str, kind: str) -> Any:
     """The data of ``KEY.kind`` if it is a regular file of this user, within the
     size cap, and its digest matches; else None. Never blocks on a FIFO, never
-    reads a device, never follows a link."""
+    reads a device, never follows a link. A derived file that is there but
+    unusable is noted in :data:`_broken`."""
     try:
         fd = os.open(directory / f"{key}.{kind}", _open_flags())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError):
+        if kind in _DERIVED:  # a link (ELOOP), a directory...: there, and unusable
+            _broken.add((directory, key, kind))
+        return None
+    found = _read_open_entry(fd, key, kind)
+    if found is _TOO_LARGE:
+        return None  # over the size cap: dropped on purpose, not rebuilt
+    if found is None and kind in _DERIVED:
+        _broken.add((directory, key, kind))
+    return found
+
+
+_TOO_LARGE = object()
+
+
+def _read_open_entry(fd: int, key: str, kind: str) -> Any:
     try:
         with os.fdopen(fd, "rb", buffering=0) as fh:
             st = os.fstat(fd)
             euid = _euid()
             if (not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022
                     or (euid is not None and st.st_uid != euid)
-                    or st.st_size > max_bytes() or st.st_size < len(_MAGIC) + _DIGEST_SIZE):
+                    or st.st_size < len(_MAGIC) + _DIGEST_SIZE):
                 return None
+            if st.st_size > max_bytes():
+                return _TOO_LARGE
             data = fh.read(st.st_size + 1)
     except (OSError, ValueError, MemoryError):
         return None
@@ -598,6 +624,8 @@ class Loaded:
         off or unreadable, or does not hold every case."""
         if self._texts is None and self._entry is not None:
             index = _show_index_of(_read_entry(*self._entry, "show"))
+            if index is None:
+                index = _repair(*self._entry, self.dataset)
             texts = index[1] if index is not None else None
             if texts is not None and all(c.id in texts for c in self.dataset.cases):
                 self._texts = texts
@@ -619,7 +647,9 @@ class Loaded:
         if self._entry is None:
             return
         directory, key = self._entry
-        if not (directory / f"{key}.fold").exists() and usable_dir() is not None:
+        broken = (directory, key, "fold") in _broken
+        if (broken or not (directory / f"{key}.fold").exists()) and usable_dir() is not None:
+            _broken.discard((directory, key, "fold"))
             _write(directory, key, "fold", marshal.dumps(folded(), 4))
             _prune(directory)
 
@@ -640,7 +670,9 @@ def load(paths: Sequence[Path]) -> Loaded:
     if key is not None and directory is not None:
         dataset = decode_dataset(_read_entry(directory, key, "data"))
         if dataset is not None:
-            return Loaded(dataset, (directory, key))
+            loaded = Loaded(dataset, (directory, key))
+            _repair(directory, key, dataset)
+            return loaded
     from kasegeru_cli.loader import load_blobs, read_bytes  # only on a miss
 
     blobs = [(str(p), read_bytes(p)) for p in paths]
@@ -733,6 +765,30 @@ def lookup_index_at(entry: tuple[Path, str] | None) -> tuple[list[str], str, str
             and found[1].count("\n") == found[2].count("\n") == len(found[0])):
         return found
     return None
+
+
+def _repair(directory: Path, key: str, dataset: Dataset) -> ShowIndex | None:
+    """Write anew the ``.show`` and ``.keys`` of a valid entry that this process
+    found unusable (see :data:`_broken`): otherwise the fast path would miss, and
+    JSON lists render every record, on every run until the entry is pruned.
+    Returns the rebuilt show index, if it was rebuilt. A missing derived file is
+    left missing (the size cap dropped it)."""
+    kinds = [k for k in ("keys", "show") if (directory, key, k) in _broken]
+    if not kinds or usable_dir() is None:
+        return None
+    from kasegeru_cli.catalog import Catalog
+
+    catalog = Catalog(dataset)
+    index = None
+    for kind in kinds:
+        _broken.discard((directory, key, kind))
+        if kind == "keys":
+            _write(directory, key, "keys", marshal.dumps(lookup_index(dataset, catalog), 4))
+        else:
+            index = show_index(dataset, catalog)
+            _write(directory, key, "show", marshal.dumps(index, 4))
+    _prune(directory)
+    return index
 
 
 def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex,
