@@ -228,3 +228,69 @@ def test_a_corrupt_derived_file_is_rebuilt_while_the_data_is_valid(
             expected.returncode, expected.stdout, expected.stderr), what
         assert store._read_entry(cache, key, kind) == good, f"{what}: not rebuilt"
         assert _entry_file(cache, "data").read_bytes() == data_before  # the data served
+
+
+# ----------------------------------------------------------------------------- 11: read limits
+
+LIMIT_HINT = b"set KASEGERU_MAX_DATA_MB to raise it\n"
+
+
+@pytest.mark.parametrize("args", [["--data", "/dev/zero", "list"],
+                                  ["--add", "/dev/zero", "list"],
+                                  ["validate", "/dev/zero"]])
+def test_dev_zero_stops_at_the_default_read_limit(env: dict[str, str], args: list[str]) -> None:
+    result = run(env, *args, timeout=90)
+    assert result.returncode == 1
+    assert result.stderr == (
+        b"Error: the dataset is invalid (1 problem):\n"
+        b"  /dev/zero: gives more than the read limit of 512 MB for a data file; " + LIMIT_HINT)
+
+
+def test_dev_urandom_stops_at_a_raised_or_lowered_limit(env: dict[str, str]) -> None:
+    result = run({**env, "KASEGERU_MAX_DATA_MB": "3"}, "--data", "/dev/urandom", "list",
+                 timeout=90)
+    assert result.returncode == 1
+    assert result.stderr.endswith(
+        b"/dev/urandom: gives more than the read limit of 3 MB for a data file; " + LIMIT_HINT)
+
+
+def test_an_endless_pipe_stops_at_the_limit(env: dict[str, str]) -> None:
+    endless = subprocess.Popen(["yes", 'x = "1"'], stdout=subprocess.PIPE)
+    try:
+        result = run({**env, "KASEGERU_MAX_DATA_MB": "2"}, "--data", "/dev/stdin", "list",
+                     stdin=endless.stdout, timeout=90)
+    finally:
+        endless.kill()
+        endless.wait()
+        assert endless.stdout is not None
+        endless.stdout.close()
+    assert result.returncode == 1
+    assert result.stderr.endswith(
+        b"/dev/stdin: gives more than the read limit of 2 MB for a data file; " + LIMIT_HINT)
+
+
+def test_a_regular_file_over_the_limit_is_refused_before_it_is_read(
+        env: dict[str, str], tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# padding\n" * 30_000)  # 300,000 bytes, 0.3 MB
+    result = run({**env, "KASEGERU_MAX_DATA_MB": "0.25"}, "--data", str(big), "list")
+    assert result.returncode == 1
+    assert result.stderr == (
+        b"Error: the dataset is invalid (1 problem):\n"
+        b"  " + str(big).encode() + b": is 0.3 MB, over the read limit of 0.25 MB for a data "
+        b"file; " + LIMIT_HINT)
+    # the same file within a raised limit is read (and found to hold no case)
+    raised = run({**env, "KASEGERU_MAX_DATA_MB": "1"}, "--data", str(big), "list")
+    assert b"read limit" not in raised.stderr
+
+
+def test_too_little_memory_for_the_limit_is_a_clear_error(env: dict[str, str]) -> None:
+    def small_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (400 * 1024 * 1024, 400 * 1024 * 1024))
+
+    result = run(env, "--data", "/dev/zero", "list", timeout=90, preexec_fn=small_memory)
+    assert result.returncode == 1
+    assert result.stderr == (
+        b"Error: the dataset is invalid (1 problem):\n"
+        b"  /dev/zero: cannot be read: not enough memory within the read limit of 512 MB for "
+        b"a data file; set KASEGERU_MAX_DATA_MB lower to stop sooner\n")
