@@ -294,3 +294,42 @@ def test_too_little_memory_for_the_limit_is_a_clear_error(env: dict[str, str]) -
         b"Error: the dataset is invalid (1 problem):\n"
         b"  /dev/zero: cannot be read: not enough memory within the read limit of 512 MB for "
         b"a data file; set KASEGERU_MAX_DATA_MB lower to stop sooner\n")
+
+
+# ----------------------------------------------------------------------------- 14: OR-heavy
+
+
+def _distinct_terms(n: int) -> list[str]:
+    """n different words that occur in no case (every one is scanned for in full)."""
+    kana = "アイウエオカキクケコサシスセソタチツテト"
+    return [f"ゞ{kana[i % 20]}{kana[i // 20 % 20]}{kana[i // 400]}" for i in range(n)]
+
+
+def test_two_thousand_distinct_or_terms_are_a_clear_limit(env: dict[str, str]) -> None:
+    query = " OR ".join(_distinct_terms(2_000))
+    started = time.monotonic()
+    result = run(env, "search", query)
+    assert result.returncode == 2
+    assert result.stderr == (
+        b"Error: the search query has 2,000 different terms; at most 100 are searched at "
+        b"once (repeated terms count once): split it into several searches\n")
+    assert result.stdout == b""
+    assert time.monotonic() - started < 30
+
+
+def test_at_the_limit_and_repeated_terms_are_searched(env: dict[str, str]) -> None:
+    single = run(env, "search", "コワーキング", "--json", "--fields", "id")
+    assert single.returncode == 0 and single.stdout.count(b'"id"') >= 5
+    # 99 words that occur nowhere and one that does: 100 terms, the limit
+    at_limit = run(env, "search", " OR ".join([*_distinct_terms(99), "コワーキング"]),
+                   "--json", "--fields", "id")
+    assert at_limit.returncode == 0, at_limit.stderr
+    assert at_limit.stdout == single.stdout
+    over = run(env, "search", " OR ".join([*_distinct_terms(100), "コワーキング"]))
+    assert over.returncode == 2
+    assert b"has 101 different terms; at most 100" in over.stderr
+    # 10,000 times the same word, as OR and as AND (words of the command line): one term
+    for words in (["コワーキング", "OR"] * 9_999 + ["コワーキング"], ["コワーキング"] * 10_000):
+        repeated = run(env, "search", *words, "--json", "--fields", "id")
+        assert repeated.returncode == 0, repeated.stderr
+        assert repeated.stdout == single.stdout
