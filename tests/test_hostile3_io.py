@@ -333,3 +333,51 @@ def test_at_the_limit_and_repeated_terms_are_searched(env: dict[str, str]) -> No
         repeated = run(env, "search", *words, "--json", "--fields", "id")
         assert repeated.returncode == 0, repeated.stderr
         assert repeated.stdout == single.stdout
+
+
+# ----------------------------------------------------------------------------- 15: paths
+
+
+@pytest.mark.parametrize("name", ["newdir/", "newdir//", "newdir/.", "sub/..", "."])
+def test_an_output_name_that_names_a_directory_is_an_error(env: dict[str, str], tmp_path: Path,
+                                                          name: str) -> None:
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    result = run(env, "export", "-f", "json", "-o", name, cwd=work)
+    assert result.returncode == 1
+    assert result.stderr == (f"Error: cannot write {name}: it names a directory; give the name "
+                             f"of the file to write (e.g. DIR/cases.json)\n").encode()
+    assert sorted(p.name for p in work.iterdir()) == ["sub"]  # no file named newdir
+    assert list((work / "sub").iterdir()) == []
+
+
+def test_an_existing_directory_is_refused_and_a_file_is_never_replaced(
+        env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "existing").mkdir()
+    result = run(env, "export", "-o", "existing", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (b"Error: cannot write existing: it is a directory; only regular "
+                             b"files are written\n")
+    (tmp_path / "mine.json").write_text("keep me\n", encoding="utf-8")
+    again = run(env, "export", "-o", "mine.json", cwd=tmp_path)
+    assert again.returncode == 1
+    assert (tmp_path / "mine.json").read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_the_cache_dir_variable_creates_only_its_last_component(env: dict[str, str],
+                                                                  tmp_path: Path) -> None:
+    expected = run(env, "list", "-n", "3")
+    assert expected.returncode == 0
+    deep = tmp_path / "missing" / "parent" / "cache"
+    result = run({**env, "KASEGERU_CACHE_DIR": str(deep)}, "list", "-n", "3")
+    assert result.returncode == 0
+    assert result.stdout == expected.stdout
+    assert result.stderr == (f"Note: not using the cache in {deep}: its parent directory does "
+                             f"not exist (KASEGERU_CACHE_DIR creates only its last "
+                             f"component)\n").encode()
+    assert not (tmp_path / "missing").exists()
+    last = tmp_path / "home" / "kc"  # the parent exists: the last component is made
+    made = run({**env, "KASEGERU_CACHE_DIR": str(last)}, "list", "-n", "3")
+    assert (made.returncode, made.stdout, made.stderr) == (0, expected.stdout, b"")
+    assert last.is_dir() and last.stat().st_mode & 0o777 == 0o700
+    assert any(p.suffix == ".data" for p in last.iterdir())

@@ -915,6 +915,10 @@ def test_the_cache_directory_made_refused_or_tightened(
     nested = tmp_path / "a" / "b" / "kasegeru"
     monkeypatch.setenv("KASEGERU_CACHE_DIR", str(nested))
     assert store.usable_dir() is None and not nested.exists()  # not made unless asked
+    # a directory the user named: only its last component is made
+    assert store.usable_dir(create=True) is None and not (tmp_path / "a").exists()
+    assert "its parent directory does not exist" in capsys.readouterr().err
+    nested.parent.mkdir(parents=True)
     assert store.usable_dir(create=True) == nested
     assert nested.stat().st_mode & 0o777 == 0o700
     # one the user named, that others can write to: refused, with the way out

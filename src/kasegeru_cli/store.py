@@ -158,11 +158,18 @@ def usable_dir(create: bool = False) -> Path | None:
     None when it is missing, cannot be made, or is refused (with a note)."""
     directory = cache_dir()
     if create:
+        explicit = bool(os.environ.get("KASEGERU_CACHE_DIR"))
         try:
-            directory.parent.mkdir(parents=True, exist_ok=True)
+            if not explicit:  # ~/.cache may be missing; a chosen place's parent may not
+                directory.parent.mkdir(parents=True, exist_ok=True)
             directory.mkdir(mode=0o700)
         except FileExistsError:
             pass
+        except FileNotFoundError:
+            if explicit:
+                _note(f"not using the cache in {directory}: its parent directory does not "
+                      "exist (KASEGERU_CACHE_DIR creates only its last component)")
+            return None
         except (OSError, ValueError):
             return None  # a read-only home: the cache is an optimisation only
     try:
