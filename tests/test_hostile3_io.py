@@ -61,6 +61,29 @@ def test_a_short_write_to_stdout_is_exit_1_with_its_cause(
     assert result.stderr == b"Error: cannot write the output: File too large\n"
 
 
+def _limit_file_size_small() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
+
+
+@pytest.mark.parametrize("args", [
+    ["list"], ["show", "co-ba"], ["show", "co-ba", "--json"], ["types"],
+    ["stats", "--by", "prefecture"], ["--help"], ["sources", "--json"], ["search", "コワーキング"],
+    ["map"], ["topics"], ["schema", "case"], ["cite", "co-ba"]])
+def test_every_output_is_checked_to_the_last_byte_unbuffered(
+        env: dict[str, str], tmp_path: Path, args: list[str]) -> None:
+    # Each command's output is over 300 bytes; the file may hold 300. The second
+    # `show co-ba --json` is answered by the fast path, from the warm cache.
+    assert len(run(env, *args).stdout) > 300
+    out = tmp_path / "out"
+    with out.open("wb") as fh:
+        result = run({**env, "PYTHONUNBUFFERED": "1"}, *args, stdout=fh,
+                     capture_output=False, stderr=subprocess.PIPE,
+                     preexec_fn=_limit_file_size_small)
+    assert result.returncode == 1
+    assert result.stderr == b"Error: cannot write the output: File too large\n"
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> object:
     """A 64 KiB tmpfs (root only); skipped where mounting is not permitted."""
