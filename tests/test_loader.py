@@ -128,10 +128,10 @@ def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # chmod 0 does not stop root (CI runs as root), so make the read itself fail.
     path = broken(tmp_path, MINIMAL)
 
-    def deny(self: Path) -> bytes:
+    def deny(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(Path, "open", deny)  # read_bytes opens it to read within a limit
     assert problems(path) == [f"{path}: cannot be read: permission denied"]
 
 

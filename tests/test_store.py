@@ -868,13 +868,22 @@ def test_a_files_digest_is_kept_by_its_identity_and_used_again(cache: Path,
     assert first == store.cache_key([("mine", data)])
     name = store._stat_name(minimal_file.stat())
     assert len(name) == 32 and store._is_memo_name(f"{name}.stat")  # pruning knows it
-    assert store._read_entry(cache, name, "stat") == hashlib.sha256(data).digest()
-    # the next time the memo is read, not the file: a memo of other bytes changes the key
+    digest, hashed_at = store._read_entry(cache, name, "stat")
+    assert digest == hashlib.sha256(data).digest() and type(hashed_at) is int
+    # a memo made safely after the file's last change is read, not the file:
+    # a memo of other bytes changes the key
+    st = minimal_file.stat()
+    later = max(st.st_mtime_ns, st.st_ctime_ns) + store.RACY_NS + 1
     other = hashlib.sha256(b"other").digest()
-    assert store._write(cache, name, "stat", marshal.dumps(other, 4))
+    assert store._write(cache, name, "stat", marshal.dumps((other, later), 4))
     assert store._streamed_key([minimal_file]) == store._key([(len(data), other)])
-    # a memo that is not a digest is not used
-    assert store._write(cache, name, "stat", marshal.dumps(other[:31], 4))
+    # one made within RACY_NS of it is not (racily clean: the file is hashed again)
+    assert store._write(cache, name, "stat", marshal.dumps((other, later - 1), 4))
+    assert store._streamed_key([minimal_file]) == first
+    # a memo that is not a digest is not used, nor a bare digest (an older memo)
+    assert store._write(cache, name, "stat", marshal.dumps((other[:31], later), 4))
+    assert store._streamed_key([minimal_file]) == first
+    assert store._write(cache, name, "stat", marshal.dumps(other, 4))
     assert store._streamed_key([minimal_file]) == first
 
 
@@ -906,6 +915,10 @@ def test_the_cache_directory_made_refused_or_tightened(
     nested = tmp_path / "a" / "b" / "kasegeru"
     monkeypatch.setenv("KASEGERU_CACHE_DIR", str(nested))
     assert store.usable_dir() is None and not nested.exists()  # not made unless asked
+    # a directory the user named: only its last component is made
+    assert store.usable_dir(create=True) is None and not (tmp_path / "a").exists()
+    assert "its parent directory does not exist" in capsys.readouterr().err
+    nested.parent.mkdir(parents=True)
     assert store.usable_dir(create=True) == nested
     assert nested.stat().st_mode & 0o777 == 0o700
     # one the user named, that others can write to: refused, with the way out

@@ -498,13 +498,16 @@ class Catalog:
         return self._joined
 
     def parse_query(self, query: str) -> list[Clause]:
-        from kasegeru_cli.search import parse, topic_keys
+        from kasegeru_cli.search import check_size, parse, topic_keys
 
         if self._topic_keys is None:
             self._topic_keys = topic_keys(self.dataset.topics)
         clauses = parse(query, self.dataset.topics, self._topic_keys)
         if not clauses:
             raise QueryError("the search query is empty")
+        too_large = check_size(clauses)
+        if too_large is not None:
+            raise QueryError(too_large)
         return clauses
 
     def search(self, query: str, filters: Filters | None = None) -> list[Hit]:

@@ -939,7 +939,13 @@ def export(
 
       kasegeru export --format toml --source 2019-report > 2019.toml
     """
-    from kasegeru_cli.export import ExportError, check_target, export_bytes, write_atomic
+    from kasegeru_cli.export import (
+        ExportError,
+        check_output_name,
+        check_target,
+        export_bytes,
+        write_atomic,
+    )
 
     cat = catalog()
     cases = _apply_filters(filters)
@@ -949,6 +955,11 @@ def export(
         fail(f"{output_name!r} is not a valid file name (it holds a NUL byte)", EXIT_USAGE)
     if output_name == "":
         fail("the output file name is empty (use -o - for stdout)", EXIT_USAGE)
+    try:
+        if output_name is not None:
+            check_output_name(output_name)  # newdir/: Path() drops the separator
+    except OSError as e:
+        fail(f"cannot write {output_name}: {e.strerror or e}", EXIT_NOT_FOUND)
     output = Path(output_name) if output_name is not None else None
     try:
         if output is not None:

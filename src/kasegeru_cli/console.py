@@ -44,9 +44,10 @@ def main() -> None:
     # building records (bench/RESULTS.md).
     gc.disable()
     _catch_signals()
-    from kasegeru_cli.streams import OutputFailed, Terminated, ensure_streams
+    from kasegeru_cli.streams import OutputFailed, Terminated, complete_stdio, ensure_streams
 
     ensure_streams()
+    complete_stdio()
     _sane_environment()
     try:
         try:

@@ -96,6 +96,19 @@ def check_target(path: Path, force: bool) -> None:
         raise OutputRefused(errno.EEXIST, "it exists; use --force to overwrite it")
 
 
+def check_output_name(name: str) -> None:
+    """Refuse an ``-o`` name that names a directory by its spelling: one ending in
+    a separator (``newdir/``), or in ``.`` or ``..``. A path object drops the
+    trailing separator, and ``newdir/`` would become a file named ``newdir``."""
+    separators = tuple(s for s in (os.sep, os.altsep, "/") if s)
+    last = name
+    for separator in separators:
+        last = last.rsplit(separator, 1)[-1]
+    if name.endswith(separators) or last in (".", ".."):
+        raise OutputRefused(errno.EISDIR, "it names a directory; give the name of the "
+                            "file to write (e.g. DIR/cases.json)")
+
+
 def _new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)

@@ -43,11 +43,72 @@ SUPPORTED_VERSIONS = (1, 2)
 # --------------------------------------------------------------------------- reading
 
 
+DEFAULT_MAX_READ_MB = 512
+"""The most a data file may hold (``KASEGERU_MAX_DATA_MB``): 100,000 cases are
+326 MB of TOML; ``/dev/zero`` or an endless pipe stops here."""
+
+
+def max_read_bytes() -> int:
+    """The read limit of one data file, in bytes (``KASEGERU_MAX_DATA_MB``, a
+    positive number of MB; anything else is the default)."""
+    import os
+
+    try:
+        mb = float(os.environ.get("KASEGERU_MAX_DATA_MB", "") or DEFAULT_MAX_READ_MB)
+    except ValueError:
+        mb = DEFAULT_MAX_READ_MB
+    if not mb > 0:  # zero, negative, NaN
+        mb = DEFAULT_MAX_READ_MB
+    return int(min(mb, 1 << 30) * 1024 * 1024)
+
+
+def _limit_text(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+def _read_limited(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``; more is a :class:`DatasetError`
+    naming the limit and the variable that raises it. A regular file is
+    measured before it is read (and read in one piece, as before); a device or
+    a pipe is read as it comes, and stopped at the limit."""
+    import os
+    import stat
+
+    with path.open("rb", buffering=0) as fh:
+        st = os.fstat(fh.fileno())
+        if stat.S_ISREG(st.st_mode):
+            if st.st_size > limit:
+                raise _too_large(path, limit, f"is {st.st_size / (1024 * 1024):,.1f} MB, over")
+            whole = fh.read()
+            if len(whole) > limit:  # it grew while read
+                raise _too_large(path, limit, "gives more than")
+            return whole
+        pieces = []
+        size = 0
+        while piece := fh.read(min(1 << 20, limit + 1 - size)):
+            pieces.append(piece)
+            size += len(piece)
+            if size > limit:
+                raise _too_large(path, limit, "gives more than")
+        return b"".join(pieces)
+
+
+def _too_large(path: Path, limit: int, what: str) -> DatasetError:
+    return DatasetError([Problem(str(path), f"{what} the read limit of {_limit_text(limit)} "
+                                 f"for a data file; set KASEGERU_MAX_DATA_MB to raise it")])
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; a missing, unreadable or directory path is a :class:`DatasetError`."""
+    """The file's bytes; a missing, unreadable or directory path, or one larger than
+    :func:`max_read_bytes`, is a :class:`DatasetError`."""
     name = str(path)
     try:
-        return path.read_bytes()
+        return _read_limited(path, max_read_bytes())
+    except MemoryError:
+        limit = _limit_text(max_read_bytes())
+        raise DatasetError([Problem(name, f"cannot be read: not enough memory within the read "
+                                    f"limit of {limit} for a data file; set "
+                                    f"KASEGERU_MAX_DATA_MB lower to stop sooner")]) from None
     except FileNotFoundError:
         raise DatasetError([Problem(name, "no such file")]) from None
     except IsADirectoryError:

@@ -53,6 +53,7 @@ import marshal
 import os
 import stat
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,11 +158,18 @@ def usable_dir(create: bool = False) -> Path | None:
     None when it is missing, cannot be made, or is refused (with a note)."""
     directory = cache_dir()
     if create:
+        explicit = bool(os.environ.get("KASEGERU_CACHE_DIR"))
         try:
-            directory.parent.mkdir(parents=True, exist_ok=True)
+            if not explicit:  # ~/.cache may be missing; a chosen place's parent may not
+                directory.parent.mkdir(parents=True, exist_ok=True)
             directory.mkdir(mode=0o700)
         except FileExistsError:
             pass
+        except FileNotFoundError:
+            if explicit:
+                _note(f"not using the cache in {directory}: its parent directory does not "
+                      "exist (KASEGERU_CACHE_DIR creates only its last component)")
+            return None
         except (OSError, ValueError):
             return None  # a read-only home: the cache is an optimisation only
     try:
@@ -252,9 +260,11 @@ def _streamed_key(paths: Sequence[Path]) -> str | None:
                     return None
                 memo = _stat_name(st)
                 known = _read_entry(directory, memo, "stat") if directory else None
-                if isinstance(known, bytes) and len(known) == 32:
-                    files.append((st.st_size, known))
+                trusted = _trusted_memo(known, st)
+                if trusted is not None:
+                    files.append((st.st_size, trusted))
                     continue
+                hashed_at = time.time_ns()  # before the first byte is read
                 h = hashlib.sha256()  # hashlib.file_digest does this, from Python 3.11 on
                 size = 0
                 while n := fh.readinto(buffer):
@@ -262,10 +272,34 @@ def _streamed_key(paths: Sequence[Path]) -> str | None:
                     size += n
             files.append((size, h.digest()))
             if directory is not None and size == st.st_size:
-                _write(directory, memo, "stat", marshal.dumps(h.digest(), 4))
+                _write(directory, memo, "stat", marshal.dumps((h.digest(), hashed_at), 4))
     except (OSError, ValueError):
         return None
     return _key(files)
+
+
+RACY_NS = 3_000_000_000
+"""How much older than the hashing a file's modification and change times must
+be for its memo to be trusted: FAT keeps modification times to 2 s, ext4 with
+small inodes, HFS+ and many network mounts to 1 s, and a second more covers a
+write landing just before a coarse timestamp ticks."""
+
+
+def _trusted_memo(known: object, st: os.stat_result) -> bytes | None:
+    """The content digest a memo remembers, if it can be trusted without reading
+    the file: git's "racily clean" rule. A file whose modification or change
+    time is not safely older than the moment it was hashed (the same second, or
+    within a file system's timestamp granularity) may have been edited since
+    with the same size and the same timestamps (1-second file systems): it is
+    hashed again, and its memo written anew, until its times are old enough."""
+    if not (isinstance(known, tuple) and len(known) == 2):
+        return None  # an older memo (the digest alone) is not trusted
+    digest, hashed_at = known
+    if not (isinstance(digest, bytes) and len(digest) == 32 and type(hashed_at) is int):
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= hashed_at - RACY_NS:
+        return None
+    return digest
 
 
 def _is_memo_name(name: str) -> bool:
@@ -277,7 +311,8 @@ def _stat_name(st: os.stat_result) -> str:
     """The name of a file's memo: its device, inode, size, and modification and
     change times. Any write to the file changes its change time (ctime), which no
     ordinary tool can set back, so a file with the same five is the same bytes,
-    and its content digest need not be computed again (0.5 s for a 360 MB file)."""
+    and its content digest need not be computed again (0.5 s for a 360 MB file),
+    once its times are safely older than the hashing (:func:`_trusted_memo`)."""
     ident = f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
     return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
@@ -300,22 +335,48 @@ def _open_flags() -> int:
             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
+_DERIVED = ("show", "keys", "fold")
+_broken: set[tuple[Path, str, str]] = set()
+"""(directory, key, kind) of derived files (:data:`_DERIVED`) this process found
+present but unusable (edited, truncated, not a regular file of the user): the
+entry's ``.data`` still serves, and :func:`_repair` writes them anew."""
+
+
 def _read_entry(directory: Path, key: str, kind: str) -> Any:
     """The data of ``KEY.kind`` if it is a regular file of this user, within the
     size cap, and its digest matches; else None. Never blocks on a FIFO, never
-    reads a device, never follows a link."""
+    reads a device, never follows a link. A derived file that is there but
+    unusable is noted in :data:`_broken`."""
     try:
         fd = os.open(directory / f"{key}.{kind}", _open_flags())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError):
+        if kind in _DERIVED:  # a link (ELOOP), a directory...: there, and unusable
+            _broken.add((directory, key, kind))
+        return None
+    found = _read_open_entry(fd, key, kind)
+    if found is _TOO_LARGE:
+        return None  # over the size cap: dropped on purpose, not rebuilt
+    if found is None and kind in _DERIVED:
+        _broken.add((directory, key, kind))
+    return found
+
+
+_TOO_LARGE = object()
+
+
+def _read_open_entry(fd: int, key: str, kind: str) -> Any:
     try:
         with os.fdopen(fd, "rb", buffering=0) as fh:
             st = os.fstat(fd)
             euid = _euid()
             if (not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022
                     or (euid is not None and st.st_uid != euid)
-                    or st.st_size > max_bytes() or st.st_size < len(_MAGIC) + _DIGEST_SIZE):
+                    or st.st_size < len(_MAGIC) + _DIGEST_SIZE):
                 return None
+            if st.st_size > max_bytes():
+                return _TOO_LARGE
             data = fh.read(st.st_size + 1)
     except (OSError, ValueError, MemoryError):
         return None
@@ -570,6 +631,8 @@ class Loaded:
         off or unreadable, or does not hold every case."""
         if self._texts is None and self._entry is not None:
             index = _show_index_of(_read_entry(*self._entry, "show"))
+            if index is None:
+                index = _repair(*self._entry, self.dataset)
             texts = index[1] if index is not None else None
             if texts is not None and all(c.id in texts for c in self.dataset.cases):
                 self._texts = texts
@@ -591,7 +654,9 @@ class Loaded:
         if self._entry is None:
             return
         directory, key = self._entry
-        if not (directory / f"{key}.fold").exists() and usable_dir() is not None:
+        broken = (directory, key, "fold") in _broken
+        if (broken or not (directory / f"{key}.fold").exists()) and usable_dir() is not None:
+            _broken.discard((directory, key, "fold"))
             _write(directory, key, "fold", marshal.dumps(folded(), 4))
             _prune(directory)
 
@@ -612,7 +677,9 @@ def load(paths: Sequence[Path]) -> Loaded:
     if key is not None and directory is not None:
         dataset = decode_dataset(_read_entry(directory, key, "data"))
         if dataset is not None:
-            return Loaded(dataset, (directory, key))
+            loaded = Loaded(dataset, (directory, key))
+            _repair(directory, key, dataset)
+            return loaded
     from kasegeru_cli.loader import load_blobs, read_bytes  # only on a miss
 
     blobs = [(str(p), read_bytes(p)) for p in paths]
@@ -705,6 +772,30 @@ def lookup_index_at(entry: tuple[Path, str] | None) -> tuple[list[str], str, str
             and found[1].count("\n") == found[2].count("\n") == len(found[0])):
         return found
     return None
+
+
+def _repair(directory: Path, key: str, dataset: Dataset) -> ShowIndex | None:
+    """Write anew the ``.show`` and ``.keys`` of a valid entry that this process
+    found unusable (see :data:`_broken`): otherwise the fast path would miss, and
+    JSON lists render every record, on every run until the entry is pruned.
+    Returns the rebuilt show index, if it was rebuilt. A missing derived file is
+    left missing (the size cap dropped it)."""
+    kinds = [k for k in ("keys", "show") if (directory, key, k) in _broken]
+    if not kinds or usable_dir() is None:
+        return None
+    from kasegeru_cli.catalog import Catalog
+
+    catalog = Catalog(dataset)
+    index = None
+    for kind in kinds:
+        _broken.discard((directory, key, kind))
+        if kind == "keys":
+            _write(directory, key, "keys", marshal.dumps(lookup_index(dataset, catalog), 4))
+        else:
+            index = show_index(dataset, catalog)
+            _write(directory, key, "show", marshal.dumps(index, 4))
+    _prune(directory)
+    return index
 
 
 def _store(directory: Path, key: str, dataset: Dataset, index: ShowIndex,

@@ -11,6 +11,7 @@ import io
 import os
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 
 class PipeClosed(Exception):
@@ -87,6 +88,69 @@ def ensure_streams() -> None:
     if sys.stderr is None:
         sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(os.devnull, "w")),
                                       encoding="utf-8")
+
+
+class CompleteWriter(io.FileIO):
+    """A descriptor whose every write goes to its last byte, or raises.
+
+    ``FileIO.write`` may write fewer bytes than asked (a nearly full disk, a
+    file size limit, a non-blocking pipe), and with ``PYTHONUNBUFFERED=1``
+    Python's own stdout is a TextIOWrapper straight over it, which drops the
+    rest: the output ends short with exit 0. Here the rest is written again
+    until the system either takes it or says why not (ENOSPC, EFBIG: an
+    OSError). A non-blocking descriptor (``O_NONBLOCK`` set by whoever shares
+    it) is waited on until the reader makes room, as a blocking one would."""
+
+    def write(self, b: Any) -> int:
+        with memoryview(b) as whole, whole.cast("B") as view:
+            total = len(view)
+            done = 0
+            while done < total:
+                try:
+                    n = super().write(view[done:])
+                except BlockingIOError:
+                    n = None
+                if n is None:  # EAGAIN: the reader has not made room yet
+                    _wait_writable(self.fileno())
+                    continue
+                if n <= 0:
+                    raise OSError(errno.EIO, f"the system took 0 of {total - done} bytes")
+                done += n
+            return total
+
+
+def _wait_writable(fd: int) -> None:
+    try:
+        import select
+
+        select.select([], [fd], [], 1.0)
+    except (ImportError, OSError, ValueError):  # no select on this descriptor (Windows)
+        import time
+
+        time.sleep(0.01)
+
+
+def complete_stdio() -> None:
+    """Put stdout and stderr on :class:`CompleteWriter`, keeping their encoding,
+    newline and buffering as Python chose them (``PYTHONUNBUFFERED`` included),
+    so that every write, from any code, is checked to its last byte."""
+    for name in ("stdout", "stderr"):
+        old = getattr(sys, name)
+        if type(old) is not io.TextIOWrapper:
+            continue  # replaced by the caller (a test runner), or ensure_streams' stand-in
+        try:
+            fd = old.fileno()
+            old.flush()
+            raw = CompleteWriter(fd, "w", closefd=False)
+        except (OSError, ValueError):
+            continue
+        binary: io.RawIOBase | io.BufferedWriter = raw
+        if isinstance(old.buffer, io.BufferedWriter):
+            binary = io.BufferedWriter(raw)
+        setattr(sys, name, io.TextIOWrapper(
+            binary, encoding=old.encoding, errors=old.errors,
+            newline=None if os.name == "nt" else "\n",
+            line_buffering=old.line_buffering, write_through=old.write_through))
 
 
 def silence_stdout() -> None:
