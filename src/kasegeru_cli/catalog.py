@@ -523,6 +523,9 @@ class Catalog:
         single = clauses[0].typed[0].text if len(clauses) == 1 and len(
             clauses[0].typed) == 1 else None
         latin = any(t.latin for c in clauses for t in c.terms)
+        # Texts never hold a NUL (the loader refuses control characters), but the
+        # joined texts below are separated by one: a term holding it matches nothing.
+        usable = [tuple(t for t in c.terms if "\x00" not in t.text) for c in clauses]
         hits = []
         for case, entries, joined in zip(self.cases, self._index(), self._joined_texts(),
                                          strict=False):
@@ -531,8 +534,8 @@ class Catalog:
             # Quick test on the joined texts: every clause must match somewhere.
             present: list[tuple[Term, ...]] = []
             bare = joined.replace("-", "") if latin else joined
-            for clause in clauses:
-                found = tuple(t for t in clause.terms
+            for clause, terms in zip(clauses, usable, strict=True):
+                found = tuple(t for t in terms
                               if t.may_occur(bare) and t.find(joined) is not None)
                 if not found and not set(clause.topics).intersection(case.topics):
                     break
