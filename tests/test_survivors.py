@@ -89,21 +89,23 @@ name_en = "Vacant housing"
 criterion = "空き住宅を活用する取組"
 
 [topics.t-c]
-name = "空きホテル"
-name_en = "Vacant hotels"
-criterion = "空きホテルを活用する取組"
+name = "空きホール"
+name_en = "Vacant halls"
+criterion = "空きホールを活用する取組"
 
 [sources.mine]''')
 
 
-def test_an_unknown_topic_gets_three_suggestions_when_one_is_named_twice(
-        cli: Cli, tmp_path: Path) -> None:
-    # "vacant housez" is near vacant-houses by its slug and by its English name:
-    # the four nearest names are three topics, and all three are suggested.
-    data = write(tmp_path, TOPICS)
+@pytest.mark.parametrize("second", ["t-b", "vacant-housing"])
+def test_an_unknown_topic_gets_three_suggestions_when_topics_are_named_twice(
+        cli: Cli, tmp_path: Path, second: str) -> None:
+    # "vacant housez" is near vacant-houses by its slug and by its English name
+    # (and, with the slug vacant-housing, near the second topic twice too): the
+    # suggestions are still three distinct topics, nearest first.
+    data = write(tmp_path, TOPICS.replace("[topics.t-b]", f"[topics.{second}]"))
     result = cli("--data", str(data), "list", "--topic", "vacant housez")
     assert result.exit_code == 2
-    assert "unknown topic 'vacant housez' (did you mean vacant-houses or t-b or t-c?); " \
+    assert f"unknown topic 'vacant housez' (did you mean vacant-houses or {second} or t-c?); " \
            "see `kasegeru topics` for all 3" in " ".join(result.stderr.split())
 
 

@@ -256,7 +256,10 @@ class Catalog:
 
         names = {fold(t.name_en): slug for slug, t in self.dataset.topics.items()}
         names.update({slug: slug for slug in self.dataset.topics})
-        near = [names[n] for n in difflib.get_close_matches(key, list(names), n=4, cutoff=0.6)]
+        # Every near name, not the first few: a topic's slug and English name are
+        # often both near, and three distinct topics are wanted after de-duplication.
+        near = [names[n] for n in difflib.get_close_matches(key, list(names), n=len(names),
+                                                            cutoff=0.6)]
         near = list(dict.fromkeys([*partial, *near]))[:3]
         raise QueryError(f"unknown topic {text!r}{suggestion_text(near)}; see `kasegeru topics` "
                          "for all " + str(len(self.dataset.topics)))
