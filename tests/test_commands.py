@@ -375,6 +375,7 @@ def served_ids(data: Path, cache: Path, args: tuple[str, ...]) -> tuple[str, lis
         if proc.stderr is not None:
             proc.stderr.close()
     head, _, rest = line.partition(" cases (")
+    assert rest.startswith(("built: ", "from the cache: ")), line
     directory = Path(rest.split(": ", 1)[1].rstrip(")\n"))
     with sqlite3.connect(f"file:{directory / 'cases.db'}?mode=ro", uri=True) as conn:
         found = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY id")]
