@@ -256,7 +256,10 @@ class Catalog:
 
         names = {fold(t.name_en): slug for slug, t in self.dataset.topics.items()}
         names.update({slug: slug for slug in self.dataset.topics})
-        near = [names[n] for n in difflib.get_close_matches(key, list(names), n=4, cutoff=0.6)]
+        # Every near name, not the first few: a topic's slug and English name are
+        # often both near, and three distinct topics are wanted after de-duplication.
+        near = [names[n] for n in difflib.get_close_matches(key, list(names), n=len(names),
+                                                            cutoff=0.6)]
         near = list(dict.fromkeys([*partial, *near]))[:3]
         raise QueryError(f"unknown topic {text!r}{suggestion_text(near)}; see `kasegeru topics` "
                          "for all " + str(len(self.dataset.topics)))
@@ -526,6 +529,9 @@ class Catalog:
         single = clauses[0].typed[0].text if len(clauses) == 1 and len(
             clauses[0].typed) == 1 else None
         latin = any(t.latin for c in clauses for t in c.terms)
+        # Texts never hold a NUL (the loader refuses control characters), but the
+        # joined texts below are separated by one: a term holding it matches nothing.
+        usable = [tuple(t for t in c.terms if "\x00" not in t.text) for c in clauses]
         hits = []
         for case, entries, joined in zip(self.cases, self._index(), self._joined_texts(),
                                          strict=False):
@@ -534,8 +540,8 @@ class Catalog:
             # Quick test on the joined texts: every clause must match somewhere.
             present: list[tuple[Term, ...]] = []
             bare = joined.replace("-", "") if latin else joined
-            for clause in clauses:
-                found = tuple(t for t in clause.terms
+            for clause, terms in zip(clauses, usable, strict=True):
+                found = tuple(t for t in terms
                               if t.may_occur(bare) and t.find(joined) is not None)
                 if not found and not set(clause.topics).intersection(case.topics):
                     break
