@@ -91,6 +91,9 @@ CASE_COLUMNS: dict[str, str] = {
                 "table).",
     "figures": "Numbers as printed, with qualifier, unit and date (also the figures table).",
     "sources": "Where each write-up is: document, section heading and item, as printed.",
+    "search_tokens": "What the search index (cases_fts) indexes: the searched fields' text "
+                     "with Japanese cut into its parts (移住 inside 移住者), one field a line. "
+                     "Kept here so that rebuilding the index gives the same search.",
 }
 
 OTHER_COLUMNS: dict[str, dict[str, str]] = {
