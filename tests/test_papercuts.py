@@ -14,9 +14,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import Cli
 
 BIN = shutil.which("kasegeru", path=str(Path(sys.executable).parent))
 needs_bin = pytest.mark.skipif(BIN is None, reason="console script not installed")
@@ -75,3 +78,37 @@ def test_sqlite_utils_rebuild_fts_keeps_japanese_search(env: dict[str, str],
     assert "co-ba" in _searched(db, "start-ups", "--quote")
     unquoted = _sqlite_utils("search", str(db), "cases", "start-ups")
     assert unquoted.returncode != 0 and "no such column: ups" in unquoted.stderr
+
+
+# ----------------------------------------------------------------------------- 2: map
+
+
+PREFECTURE_NAMES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県",
+    "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県",
+    "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県",
+    "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県",
+    "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+)
+
+
+def _cells(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("width", range(20, 59))
+def test_narrow_map_keeps_each_prefecture_whole(cli: Cli, width: int) -> None:
+    result = cli("map", env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(_cells(line) for line in lines) <= width
+    # The examples (counts as `kasegeru stats --by prefecture` printed them):
+    # each name next to its count, on one line.
+    for entry in ("山形県 5", "宮城県 3", "東京都 21", "神奈川県 2", "鹿児島県 2", "長崎県 1"):
+        assert any(entry in line for line in lines), (width, entry)
+    whole = "".join(lines)
+    for name in PREFECTURE_NAMES:  # no name is split across two lines
+        assert whole.count(name) == sum(line.count(name) for line in lines), (width, name)
+    assert sum(line.count("県 ") + line.count("都 ") + line.count("府 ") + line.count("道 ")
+               for line in lines) == 36  # 124 cases in 36 prefectures
