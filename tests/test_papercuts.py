@@ -112,3 +112,83 @@ def test_narrow_map_keeps_each_prefecture_whole(cli: Cli, width: int) -> None:
         assert whole.count(name) == sum(line.count(name) for line in lines), (width, name)
     assert sum(line.count("県 ") + line.count("都 ") + line.count("府 ") + line.count("道 ")
                for line in lines) == 36  # 124 cases in 36 prefectures
+
+
+# ----------------------------------------------------------------------------- 1: zsh
+
+
+ZSH, TMUX = shutil.which("zsh"), shutil.which("tmux")
+
+
+def _pane(sock: Path) -> str:
+    assert TMUX is not None
+    return subprocess.run([TMUX, "-S", str(sock), "capture-pane", "-p", "-t", "t"],
+                          capture_output=True, text=True, encoding="utf-8", timeout=30).stdout
+
+
+def _wait_for(sock: Path, text: str, seconds: float = 60) -> str:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        pane = _pane(sock)
+        if text in pane or time.monotonic() > deadline:
+            return pane
+        time.sleep(0.2)
+
+
+@needs_bin
+@pytest.mark.skipif(ZSH is None or TMUX is None,
+                    reason="needs zsh and tmux (.ci/run installs them: apt-get install zsh tmux)")
+@pytest.mark.parametrize("way", ["install", "fpath", "eval"])
+def test_zsh_completes_on_the_first_tab_of_a_new_shell(env: dict[str, str], tmp_path: Path,
+                                                        way: str) -> None:
+    assert ZSH is not None and TMUX is not None and BIN is not None
+    env = {**env, "PATH": f"{Path(BIN).parent}{os.pathsep}{env['PATH']}", "SHELL": ZSH}
+    home = Path(env["HOME"])
+    if way == "install":  # the README's first way: it writes ~/.zfunc/_kasegeru and ~/.zshrc
+        result = run(env, "--install-completion", "zsh")
+        assert result.returncode == 0, result.stderr
+        assert "zsh completion installed in" in result.stderr
+        assert (home / ".zfunc" / "_kasegeru").is_file()
+    elif way == "fpath":  # the README's second: the printed script, saved in $fpath
+        result = run(env, "--show-completion", "zsh")
+        assert result.returncode == 0, result.stderr
+        (home / ".zfunc").mkdir()
+        (home / ".zfunc" / "_kasegeru").write_text(result.stdout, encoding="utf-8")
+        (home / ".zshrc").write_text("fpath+=~/.zfunc; autoload -Uz compinit; compinit\n")
+    else:  # or eval'ed after compinit
+        (home / ".zshrc").write_text('autoload -Uz compinit; compinit\n'
+                                     'eval "$(kasegeru --show-completion zsh)"\n')
+    sock = tmp_path / "tmux.sock"
+    subprocess.run([TMUX, "-S", str(sock), "-f", "/dev/null", "new-session", "-d", "-s", "t",
+                    "-x", "150", "-y", "40", ZSH, "-i"], env=env, check=True, timeout=30)
+    try:
+        # A new shell: wait until it runs a command, then the first Tab of its life.
+        subprocess.run([TMUX, "-S", str(sock), "send-keys", "-t", "t",
+                        "echo shell-$((6*7))", "Enter"], check=True, timeout=30)
+        assert "shell-42" in _wait_for(sock, "shell-42")
+        subprocess.run([TMUX, "-S", str(sock), "send-keys", "-t", "t",
+                        "kasegeru show lodge-ya", "Tab"], check=True, timeout=30)
+        pane = _wait_for(sock, "kasegeru show lodge-yahoo")
+        assert "kasegeru show lodge-yahoo" in pane, pane
+    finally:
+        subprocess.run([TMUX, "-S", str(sock), "kill-server"], timeout=30, check=False)
+
+
+def test_the_shell_named_after_install_completion() -> None:
+    from kasegeru_cli.cli import _shell_after_install_flag
+
+    assert _shell_after_install_flag(["--install-completion", "zsh"]) == "zsh"
+    assert _shell_after_install_flag(["--data", "x.toml", "--install-completion"]) == ""
+    assert _shell_after_install_flag(["--install-completion", "--help"]) == ""
+    assert _shell_after_install_flag(["list"]) == ""
+
+
+@needs_bin
+def test_install_completion_refuses_a_shell_it_has_no_script_for(env: dict[str, str]) -> None:
+    result = run(env, "--install-completion", "tcsh")
+    assert result.returncode == 2
+    assert result.stderr == ("Error: there is no completion for tcsh; name one of bash, zsh, "
+                             "fish, powershell, pwsh, e.g. kasegeru --show-completion zsh\n")
+    assert not (Path(env["HOME"]) / ".zshrc").exists()

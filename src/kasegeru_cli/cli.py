@@ -581,8 +581,31 @@ def completion_script(shell: str) -> str:
     from typer._completion_shared import get_completion_script
 
     completion_init()
-    return get_completion_script(prog_name="kasegeru", complete_var="_KASEGERU_COMPLETE",
-                                 shell=shell).rstrip("\n") + "\n"
+    script = get_completion_script(prog_name="kasegeru", complete_var="_KASEGERU_COMPLETE",
+                                   shell=shell).rstrip("\n") + "\n"
+    return _zsh_first_tab(script) if shell == "zsh" else script
+
+
+ZSH_REGISTER = "compdef _kasegeru_completion kasegeru\n"
+ZSH_AUTOLOAD_OR_REGISTER = """\
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+  # Autoloaded from $fpath by the first Tab: complete now (click's #2344).
+  _kasegeru_completion "$@"
+else
+  # Sourced or eval'ed: register the function for the Tabs to come.
+  compdef _kasegeru_completion kasegeru
+fi
+"""
+
+
+def _zsh_first_tab(script: str) -> str:
+    """typer's zsh script only registers its function when run: installed in
+    $fpath (what --install-completion does), the first Tab of every shell ran
+    it and completed nothing. Autoloaded, it now also completes at once; sourced
+    or eval'ed (``eval "$(kasegeru --show-completion zsh)"``), it registers."""
+    if not script.endswith(ZSH_REGISTER):
+        raise RuntimeError("typer's zsh completion script changed; see _zsh_first_tab")
+    return script[:-len(ZSH_REGISTER)] + ZSH_AUTOLOAD_OR_REGISTER
 
 
 def _show_completion(ctx: typer.Context, value: str | None) -> None:
@@ -592,6 +615,19 @@ def _show_completion(ctx: typer.Context, value: str | None) -> None:
     raise typer.Exit()
 
 
+def _shell_after_install_flag(argv: Sequence[str]) -> str:
+    """The shell named after the flag (``kasegeru --install-completion zsh``), or ''.
+
+    typer has no option with an optional value, so the word is read from the
+    command line; the eager flag ends the run before it is taken for a command
+    (it used to be ignored: the shell this ran under was set up instead)."""
+    try:
+        word = argv[list(argv).index("--install-completion") + 1]
+    except (ValueError, IndexError):
+        return ""
+    return "" if word.startswith("-") else word
+
+
 def _install_completion(ctx: typer.Context, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
@@ -599,8 +635,11 @@ def _install_completion(ctx: typer.Context, value: bool) -> None:
     from typer._completion_shared import install
 
     completion_init()
-    shell, path = install(shell=_completion_shell(""), prog_name="kasegeru",
+    named = _shell_after_install_flag(sys.argv[1:])
+    shell, path = install(shell=_completion_shell(named), prog_name="kasegeru",
                           complete_var="_KASEGERU_COMPLETE")
+    if shell == "zsh":  # typer wrote its own script: ours completes on the first Tab
+        path.write_text(completion_script(shell), encoding="utf-8")
     sys.stderr.write(f"{shell} completion installed in {path}; it takes effect in a new "
                      "terminal.\n")
     raise typer.Exit()
@@ -622,8 +661,9 @@ def _main(
         help="Print the version and exit.")] = False,
     install_completion: Annotated[bool, typer.Option(
         "--install-completion", callback=_install_completion, is_eager=True,
-        expose_value=False, help="Install completion for the current shell (bash, zsh, "
-        "fish or PowerShell).")] = False,
+        expose_value=False, help="Install completion for the current shell, or the one "
+        "named after it (bash, zsh, fish or PowerShell): --install-completion zsh.")
+    ] = False,
     show_completion: Annotated[str | None, typer.Option(
         "--show-completion", metavar="SHELL", callback=_show_completion, is_eager=True,
         expose_value=False, help="Print the completion script for SHELL (bash, zsh, fish, "
