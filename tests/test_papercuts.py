@@ -192,3 +192,90 @@ def test_install_completion_refuses_a_shell_it_has_no_script_for(env: dict[str, 
     assert result.stderr == ("Error: there is no completion for tcsh; name one of bash, zsh, "
                              "fish, powershell, pwsh, e.g. kasegeru --show-completion zsh\n")
     assert not (Path(env["HOME"]) / ".zshrc").exists()
+
+
+# ----------------------------------------------------------------------------- 3: every option
+
+
+ARGS = {"show": ["co-ba"], "cite": ["co-ba"], "search": ["移住"]}
+LANG_CHOOSES = ("list", "show", "search", "types", "topics", "sources", "cite")
+LANG_NOTED = ("stats", "map", "export", "schema", "validate")
+
+
+def test_every_command_takes_lang_format_json_and_json(cli: Cli) -> None:
+    import typer.main
+
+    from kasegeru_cli.cli import app
+
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    # serve prints no words of its own (a server); every other command is walked.
+    assert commands - {"serve"} == {*LANG_CHOOSES, *LANG_NOTED}
+    for name in sorted(commands - {"serve"}):
+        args = [name, *ARGS.get(name, [])]
+        for option in (["--format", "json"], ["--json"]):
+            result = cli(*args, *option)
+            assert result.exit_code == 0, (name, option, result.stderr)
+            assert isinstance(json.loads(result.stdout), (list, dict)), (name, option)
+        result = cli(*args, "--lang", "en")
+        assert result.exit_code == 0, (name, result.stderr)
+        assert result.stdout.strip(), name
+        note = "Note: --lang en changes nothing here: "
+        assert (note in result.stderr) == (name in LANG_NOTED), (name, result.stderr)
+
+
+def test_lang_notes_say_why(cli: Cli) -> None:
+    expected = {
+        "stats": "stats prints slugs and counts, the same in every language",
+        "map": "the map prints prefecture names and counts",
+        "export": "export writes every field in both languages",
+        "schema": "a JSON Schema names the fields, in English",
+        "validate": "validate's messages are in English",
+    }
+    for name, why in expected.items():
+        result = cli(name, "--lang", "en")
+        assert result.exit_code == 0, result.stderr
+        assert f"Note: --lang en changes nothing here: {why}.\n" in result.stderr
+
+
+def test_cite_chooses_its_line_by_lang_and_takes_every_format(cli: Cli) -> None:
+    ja = ("出典：「稼げる国土専門委員会 2019年とりまとめ報告書 ～新たな時代における「予定調和なき"
+          "対流」によるイノベーション創出～」（国土交通省国土政策局）（平成31年4月）を加工して作成")
+    both = cli("cite", "co-ba").stdout.splitlines()
+    assert both[0] == ja and both[1].startswith('Source: "Committee on a Productive National')
+    assert cli("cite", "co-ba", "--lang", "ja").stdout == ja + "\n"
+    assert cli("cite", "co-ba", "--lang", "en").stdout == both[1] + "\n"
+    rows = cli.json("cite", "co-ba", "--format", "json")
+    assert rows == cli.json("cite", "co-ba", "--json")
+    assert [r["source"] for r in rows] == ["2019-report"] and rows[0]["ja"] == ja
+    csv_lines = cli("cite", "co-ba", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0] == "source,ja,en" and csv_lines[1].startswith(f"2019-report,{ja},")
+
+
+def test_json_only_commands_refuse_other_formats(cli: Cli) -> None:
+    result = cli("schema", "--format", "csv")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: schema prints JSON only: --format json (or --json), not csv\n"
+    result = cli("validate", "--format", "tsv")
+    assert result.exit_code == 2
+    assert "validate prints text or JSON: --format table or json, not tsv" in result.stderr
+
+
+def test_validate_json_says_ok_counts_and_problems(cli: Cli, tmp_path: Path) -> None:
+    report = cli.json("validate", "--json")
+    assert report["ok"] is True and report["problems"] == []
+    assert (report["cases"], report["sources"], report["types"], report["topics"]) == (
+        124, 5, 5, 32)  # the README's counts
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema_version = 1\nnmae = "x"\n', encoding="utf-8")
+    result = cli("validate", str(bad), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["files"] == [str(bad)]
+    assert [(p["file"], p["field"]) for p in report["problems"]] == [(str(bad), "nmae")]
+    assert "Error: the dataset is invalid (1 problem)" in result.stderr
+
+
+def test_export_json_flag_is_format_json(cli: Cli) -> None:
+    flagged = cli("export", "--json", "--type", "coworking")
+    assert flagged.exit_code == 0
+    assert flagged.stdout == cli("export", "--format", "json", "--type", "coworking").stdout
