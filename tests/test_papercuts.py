@@ -279,3 +279,47 @@ def test_export_json_flag_is_format_json(cli: Cli) -> None:
     flagged = cli("export", "--json", "--type", "coworking")
     assert flagged.exit_code == 0
     assert flagged.stdout == cli("export", "--format", "json", "--type", "coworking").stdout
+
+
+# ----------------------------------------------------------------------------- 4: tags
+
+
+TRY = ". Try `kasegeru search` or --topic for a broader match.\n"
+
+
+def test_tag_notes_echo_what_was_typed(cli: Cli) -> None:
+    result = cli("list", "--tag", "コーワキング", "--json")
+    assert result.exit_code == 0 and result.stdout.strip() == "[]"
+    assert result.stderr.startswith("Note: no tag contains 'コーワキング'; nearest tags: "
+                                    "コワーキングスペース")  # by spelling
+    assert "こーわきんぐ" not in result.stderr
+    assert "'ＡＩｘ'" in cli("list", "--tag", "ＡＩｘ").stderr  # full width kept as typed
+
+
+@pytest.mark.parametrize(("typed", "note"), [
+    # The type coworking's slug and English name hold "cowork"; its Japanese name
+    # コワーキング型 without 型 is in the tag コワーキングスペース.
+    ("cowork", "tags for the type coworking (コワーキング型): コワーキングスペース"),
+    ("co-working", "tags for the type coworking (コワーキング型): コワーキングスペース"),
+    # The topic vacant-buildings: "vacant house" → 空き店舗 (its variant) in a tag.
+    ("vacant", "tags for the topic vacant-buildings (空き家・空き店舗・遊休資産): 空き店舗"),
+    # A Japanese variant of a topic: テレワーク → the topic's other spellings in tags.
+    ("テレワーク", "tags for the topic remote-work (働き方・テレワーク): サテライトオフィス, "
+                  "ワーケーション, 働き方改革"),
+])
+def test_tag_suggests_by_reading_from_the_datas_own_spellings(cli: Cli, typed: str,
+                                                              note: str) -> None:
+    result = cli("list", "--tag", typed, "--json")
+    assert result.exit_code == 0 and result.stdout.strip() == "[]"
+    assert result.stderr.startswith(f"Note: no tag contains {typed!r}")
+    assert note in result.stderr and result.stderr.endswith(TRY)
+    # and the tag suggested finds cases
+    first = note.split(": ")[1].split(", ")[0]
+    assert cli.json("list", "--tag", first, "--json")
+
+
+def test_tag_suggests_the_tags_inside_what_was_typed(cli: Cli) -> None:
+    # Too long to be near any tag in spelling; 大学誘致 and 地方創生 are tags.
+    result = cli("list", "--tag", "大学誘致による地方創生の取組")
+    assert result.stderr == ("Note: no tag contains '大学誘致による地方創生の取組'; nearest tags: "
+                             "大学誘致, 地方創生" + TRY)
