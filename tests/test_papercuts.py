@@ -323,3 +323,27 @@ def test_tag_suggests_the_tags_inside_what_was_typed(cli: Cli) -> None:
     result = cli("list", "--tag", "大学誘致による地方創生の取組")
     assert result.stderr == ("Note: no tag contains '大学誘致による地方創生の取組'; nearest tags: "
                              "大学誘致, 地方創生" + TRY)
+
+
+def test_serves_database_has_the_same_index_without_the_kept_tokens(tmp_path: Path) -> None:
+    from kasegeru_cli.formats.sqlite import write_sqlite
+    from kasegeru_cli.loader import load_files
+    from kasegeru_cli.store import bundled_path
+
+    dataset = load_files([bundled_path()])
+    kept, served = tmp_path / "kept.db", tmp_path / "served.db"
+    write_sqlite(dataset, dataset.cases, kept)
+    write_sqlite(dataset, dataset.cases, served, keep_tokens=False)
+
+    def found(db: Path, word: str) -> set[str]:
+        return {r[0] for r in sqlite3.connect(db).execute(
+            "SELECT id FROM cases WHERE rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts "
+            "MATCH ?)", (f'"{word}"',))}
+
+    for word in ("移住", "コワーキング", "startup"):
+        assert found(served, word) == found(kept, word)
+    assert len(found(served, "移住")) == 13
+    con = sqlite3.connect(served)
+    assert con.execute("SELECT count(*) FROM cases WHERE search_tokens = ''").fetchone() == (124,)
+    assert con.execute("SELECT value FROM _meta WHERE key = 'fts_tokens'").fetchone() == (
+        "Japanese runs as substrings of 1-12 characters, not kept: do not 'rebuild' cases_fts",)
