@@ -73,16 +73,19 @@ def test_meta_names_the_generator_and_the_tokens(db: sqlite3.Connection) -> None
         "generator": f"kasegeru {__version__}",
         "fts_tokenizer": "porter unicode61 remove_diacritics 2",
         "fts_tokens": "Japanese runs as substrings of 1-12 characters, kept in "
-                      "cases.search_tokens ('rebuild' reads them there)",
+                      "cases_search.search_tokens ('rebuild' reads them there)",
     }
 
 
 def test_the_index_reads_its_tokens_from_cases(db: sqlite3.Connection) -> None:
     assert [r[1] for r in rows(db, "PRAGMA table_info(cases_fts)")] == ["id", "search_tokens"]
     (sql,) = rows(db, "SELECT sql FROM sqlite_master WHERE name = 'cases_fts'")[0]
-    assert 'id UNINDEXED, search_tokens, content="cases"' in str(sql)
+    assert 'id UNINDEXED, search_tokens, content="cases_search", content_rowid="case_rowid"' \
+        in str(sql)
+    # what Datasette and sqlite-utils look for to find the index of cases
+    assert '/* the full-text index of content="cases", by rowid */)' in str(sql)
     # one line per searched field: id, name, name_en, aliases, tags, types, category, summary …
-    (tokens,) = rows(db, "SELECT search_tokens FROM cases WHERE id = 'c1'")[0]
+    (tokens,) = rows(db, "SELECT search_tokens FROM cases_search WHERE id = 'c1'")[0]
     lines = str(tokens).split("\n")
     assert len(lines) == 18
     assert lines[0] == "c1"
@@ -154,7 +157,7 @@ def test_each_variant_bridges_as_search_matches_it(bridged: sqlite3.Connection) 
 
 def test_each_field_is_indexed_on_its_own_line(bridged: sqlite3.Connection) -> None:
     lines = {str(i): str(t).split("\n") for i, t in rows(bridged, "SELECT id, search_tokens "
-                                                                   "FROM cases")}
+                                                                   "FROM cases_search")}
     assert lines["d4"][2] == "Xylo"  # name_en
     assert lines["d3"][8] == "A remote workshop."  # summary_en
     assert match(bridged, "xylo") == ["d4"]
@@ -173,7 +176,7 @@ def test_a_field_the_index_has_no_column_for_goes_with_the_summary(
     write_sqlite(DATASET, DATASET.cases, path)
     db = sqlite3.connect(path)
     assert match(db, "zyzzyva") == ["c1", "c2"]
-    (tokens,) = db.execute("SELECT search_tokens FROM cases WHERE id = 'c2'").fetchone()
+    (tokens,) = db.execute("SELECT search_tokens FROM cases_search WHERE id = 'c2'").fetchone()
     assert "zyzzyva" in tokens.split("\n")[7]  # the summary's line
 
 

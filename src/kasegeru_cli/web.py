@@ -91,9 +91,6 @@ CASE_COLUMNS: dict[str, str] = {
                 "table).",
     "figures": "Numbers as printed, with qualifier, unit and date (also the figures table).",
     "sources": "Where each write-up is: document, section heading and item, as printed.",
-    "search_tokens": "What the search index (cases_fts) indexes: the searched fields' text "
-                     "with Japanese cut into its parts (移住 inside 移住者), one field a line. "
-                     "Kept here so that rebuilding the index gives the same search.",
 }
 
 OTHER_COLUMNS: dict[str, dict[str, str]] = {
@@ -235,6 +232,8 @@ def metadata(dataset: Dataset, database: str = DATABASE) -> dict[str, Any]:
             "columns": CASE_COLUMNS,
         },
         "_meta": {"hidden": True},
+        # What cases_fts indexes (kept so that a rebuild gives the same search).
+        "cases_search": {"hidden": True},
     }
     for table, columns in OTHER_COLUMNS.items():
         tables[table] = {"columns": columns}
@@ -271,8 +270,7 @@ def metadata_path(database_path: Path) -> Path:
 def _build(directory: Path, dataset: Dataset, cases: Sequence[Case]) -> None:
     from kasegeru_cli.formats.sqlite import write_sqlite
 
-    # Opened read-only, never rebuilt: without the kept tokens its facets stay fast.
-    write_sqlite(dataset, cases, directory / f"{DATABASE}.db", keep_tokens=False)
+    write_sqlite(dataset, cases, directory / f"{DATABASE}.db")
     (directory / "metadata.json").write_text(metadata_json(dataset), encoding="utf-8")
 
 
@@ -343,9 +341,7 @@ def _prune(web: Path) -> None:
 # --------------------------------------------------------------------------- Datasette
 
 
-SETTINGS = {"truncate_cells_html": 160, "default_facet_size": 10,
-            # the export's cases.search_tokens (70 KB a row) slows array facets
-            "facet_time_limit_ms": 3000}
+SETTINGS = {"truncate_cells_html": 160, "default_facet_size": 10}
 """Long texts (summaries, points) cut in the table view; a row's page shows them whole."""
 
 

@@ -37,11 +37,18 @@ column holds, as whole words, the spellings that name the case's topics and
 the topics whose variants its text contains: as in ``kasegeru search``, 空き家
 finds a case that says 空家, and 空き finds neither by its topic.
 
-The tokens are kept in a column of ``cases``, ``search_tokens`` (every
-searched field's tokens, one field a line), and ``cases_fts`` indexes that
-column (with ``id`` unindexed, to read back): SQLite's ``'rebuild'`` (what
-``sqlite-utils rebuild-fts`` runs) reads the same tokens from ``cases`` and
-builds the same index.
+The tokens are kept in the table ``cases_search`` (``id``, and
+``search_tokens``: every searched field's tokens, one field a line), one row
+per case with the rowid of its row in ``cases``, and ``cases_fts`` is declared
+on it (``content="cases_search"``, with ``id`` unindexed, to read back):
+SQLite's ``'rebuild'`` (what ``sqlite-utils rebuild-fts`` runs) reads the same
+tokens and builds the same index. Not in ``cases`` itself: 70 KB a row there
+made Datasette's array facets, which copy whole rows, 10-40 times slower.
+
+Datasette and ``sqlite-utils`` find the index of ``cases`` by the text
+``content="cases"`` in an FTS table's declaration (a ``LIKE``); the declaration
+of ``cases_fts`` says so in a comment, :data:`FOR_CASES`. Its rowids are
+``cases``' rowids, which is all both use it for.
 """
 
 from __future__ import annotations
@@ -84,7 +91,10 @@ CREATE TABLE cases (
     summary TEXT NOT NULL, summary_en TEXT NOT NULL,
     aliases TEXT NOT NULL, tags TEXT NOT NULL, points TEXT NOT NULL, challenges TEXT NOT NULL,
     actors TEXT NOT NULL, locations TEXT NOT NULL, timeline TEXT NOT NULL,
-    figures TEXT NOT NULL, sources TEXT NOT NULL, search_tokens TEXT NOT NULL);
+    figures TEXT NOT NULL, sources TEXT NOT NULL);
+CREATE TABLE cases_search (
+    case_rowid INTEGER PRIMARY KEY, id TEXT NOT NULL REFERENCES cases(id),
+    search_tokens TEXT NOT NULL);
 CREATE TABLE case_topics (
     case_id TEXT NOT NULL REFERENCES cases(id), topic_slug TEXT NOT NULL REFERENCES topics(slug),
     evidence TEXT, PRIMARY KEY (case_id, topic_slug));
@@ -167,11 +177,14 @@ SEARCHED_FIELDS = ("id", "name", "name_en", "aliases", "tags", "types", "categor
                    "summary_en", "points", "challenges", "actors", "locations", "timeline",
                    "figures", "types_note", "sources", "topics")
 """The fields of :func:`records.search_texts`, the same ones `kasegeru search`
-reads, and ``topics``: their tokens make ``cases.search_tokens``."""
+reads, and ``topics``: their tokens make ``cases_search.search_tokens``."""
 
 FTS_COLUMNS = ("id", "search_tokens")
-"""The columns of ``cases_fts``, each a column of ``cases`` (``'rebuild'`` reads
-them from there): ``id`` unindexed, to read back, and the tokens."""
+"""The columns of ``cases_fts``, each a column of ``cases_search`` (``'rebuild'``
+reads them from there): ``id`` unindexed, to read back, and the tokens."""
+
+FOR_CASES = '/* the full-text index of content="cases", by rowid */'
+"""In the declaration of ``cases_fts``: how Datasette and sqlite-utils find it."""
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -200,7 +213,7 @@ def ngrams(run: str, longest: int = NGRAM_MAX) -> list[str]:
 
 
 def index_text(text: str, cut: bool = True) -> str:
-    """``text`` as the tokens of ``cases.search_tokens`` (see the
+    """``text`` as the tokens of ``cases_search.search_tokens`` (see the
     module); without ``cut``, Japanese runs are indexed whole."""
     norm = unicodedata.normalize("NFKC", text)
     parts: list[str] = []
@@ -245,19 +258,13 @@ def _fts_tokenizer_ok(conn: sqlite3.Connection) -> bool:
         return False
 
 
-def write_sqlite(dataset: Dataset, cases: Sequence[Case], path: Path,
-                 keep_tokens: bool = True) -> None:
-    """Write ``cases`` (and every type, topic and source) to a new database at ``path``.
-
-    Without ``keep_tokens``, ``cases.search_tokens`` is left empty: the index is
-    the same, but SQLite's ``'rebuild'`` would empty it. For a database nobody
-    rebuilds (``kasegeru serve``'s, opened read-only), where the kept tokens
-    (70 KB a row) would make Datasette's array facets several times slower."""
+def write_sqlite(dataset: Dataset, cases: Sequence[Case], path: Path) -> None:
+    """Write ``cases`` (and every type, topic and source) to a new database at ``path``."""
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path)
     try:
         with conn:
-            _fill(conn, dataset, cases, keep_tokens)
+            _fill(conn, dataset, cases)
         conn.execute("VACUUM")
     finally:
         conn.close()
@@ -272,21 +279,19 @@ def _js(items: Iterable[str]) -> str:
     return json.dumps(list(items), ensure_ascii=False)
 
 
-def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case],
-          keep_tokens: bool = True) -> None:
+def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> None:
     conn.executescript(SCHEMA)
     for name, (_, sql) in VIEWS.items():
         conn.execute(f"CREATE VIEW {name} AS {sql}")
     if not _fts_tokenizer_ok(conn):
         raise sqlite3.NotSupportedError("this SQLite has no FTS5 (needed for the search index)")
     conn.execute("CREATE VIRTUAL TABLE cases_fts USING fts5(id UNINDEXED, search_tokens, "
-                 f"content=\"cases\", tokenize='{TOKENIZER}')")
+                 f"content=\"cases_search\", content_rowid=\"case_rowid\", "
+                 f"tokenize='{TOKENIZER}' {FOR_CASES})")
     conn.executemany("INSERT INTO _meta VALUES (?, ?)", [
         ("generator", f"kasegeru {__version__}"), ("fts_tokenizer", TOKENIZER),
         ("fts_tokens", f"Japanese runs as substrings of 1-{NGRAM_MAX} characters, kept in "
-                       "cases.search_tokens ('rebuild' reads them there)" if keep_tokens else
-                       f"Japanese runs as substrings of 1-{NGRAM_MAX} characters, not kept: "
-                       "do not 'rebuild' cases_fts")])
+                       "cases_search.search_tokens ('rebuild' reads them there)")])
     conn.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", [
         (s.id, s.file, s.title, s.title_en, s.publisher, s.date, s.date_note, s.expected_cases)
         for s in dataset.sources.values()])
@@ -302,13 +307,13 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case],
         texts = _search_columns(c, dataset, bridges, names)
         tokens = "\n".join(" ".join(index_text(texts[fld], cut=fld != "topics").split())
                            for fld in SEARCHED_FIELDS)  # one field a line
-        conn.execute(f"INSERT INTO cases VALUES ({','.join('?' * 27)})", (
+        conn.execute(f"INSERT INTO cases VALUES ({','.join('?' * 26)})", (
             c.id, c.name, c.name_en, _js(c.types), _js(c.prefectures()), _js(c.topics),
             _js(operator_kinds(c)), c.started, c.started_fiscal, c.started_evidence,
             c.types_basis, c.types_note, c.category, c.flow, c.sector, c.summary, c.summary_en,
             _js(c.aliases), _js(c.tags), _js(c.points), _js(c.challenges),
             flat_value(c, "actors"), flat_value(c, "locations"), flat_value(c, "timeline"),
-            flat_value(c, "figures"), flat_value(c, "sources"), tokens if keep_tokens else ""))
+            flat_value(c, "figures"), flat_value(c, "sources")))
         rowid = conn.execute("SELECT rowid FROM cases WHERE id = ?", (c.id,)).fetchone()[0]
         conn.executemany("INSERT INTO case_topics VALUES (?,?,?)",
                          [(c.id, t, c.topic_evidence.get(t)) for t in c.topics])
@@ -334,6 +339,7 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case],
                            f.planned, f.qualifier, f.note) for f in c.figures])
         conn.executemany("INSERT INTO related VALUES (?,?)",
                          [(c.id, r) for r in c.related if r in keep])
+        conn.execute("INSERT INTO cases_search VALUES (?, ?, ?)", (rowid, c.id, tokens))
         conn.execute("INSERT INTO cases_fts (rowid, id, search_tokens) VALUES (?, ?, ?)",
                      (rowid, c.id, tokens))
     conn.execute("INSERT INTO cases_fts (cases_fts) VALUES ('optimize')")
