@@ -407,7 +407,8 @@ def test_topic_by_a_part_of_its_name_and_at_most_three_suggestions() -> None:
 def test_every_unknown_tag_is_noted_after_a_known_one() -> None:
     filters = Filters(tags=("移住", "農林業"))
     assert ids(CATALOG.filter(filters)) == ["cedar"]
-    assert filters.notes == ["no tag contains '農林業'; nearest tags: 農業, 林業. Try `kasegeru "
+    # 林業, inside what was typed, before 農業, near in spelling (issue 27)
+    assert filters.notes == ["no tag contains '農林業'; nearest tags: 林業, 農業. Try `kasegeru "
                              "search` or --topic for a broader match."]
 
 

@@ -493,13 +493,18 @@ def _map_parts(counts: dict[str, int], width: int) -> list[object]:
 
 def test_map_narrower_than_min_width_lists_the_counts() -> None:
     parts = _map_parts({"宮崎県": 2, "北海道": 0, "東京都": 5, "福岡県": 2}, MIN_WIDTH - 1)
-    assert len(parts) == 2
-    title, sentence = parts
+    assert len(parts) == 3
+    title, sentence, listed = parts
     assert isinstance(title, Text) and title.plain == "Cases" and title.style == "bold"
     assert isinstance(sentence, JaText)
     assert sentence.plain == (
         "The map needs 59 columns and this terminal has 58; widen it, or see "
-        "`kasegeru stats --by prefecture`. By prefecture: 東京都 5, 宮崎県 2, 福岡県 2.")
+        "`kasegeru stats --by prefecture`. By prefecture:")
+    assert isinstance(listed, Text)
+    assert listed.plain == "東京都 5  宮崎県 2  福岡県 2"
+    narrow = _map_parts({"宮崎県": 2, "東京都": 5, "神奈川県": 10}, 20)[2]
+    assert isinstance(narrow, Text)
+    assert narrow.plain == "神奈川県 10\n東京都 5\n宮崎県 2"
 
 
 def test_map_narrow_without_counts_says_none() -> None:

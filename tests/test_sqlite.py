@@ -72,16 +72,29 @@ def test_meta_names_the_generator_and_the_tokens(db: sqlite3.Connection) -> None
     assert dict(rows(db, "SELECT key, value FROM _meta")) == {  # type: ignore[arg-type]
         "generator": f"kasegeru {__version__}",
         "fts_tokenizer": "porter unicode61 remove_diacritics 2",
-        "fts_tokens": "Japanese runs as substrings of 1-12 characters; do not 'rebuild' "
-                      "cases_fts",
+        "fts_tokens": "Japanese runs as substrings of 1-12 characters, kept in "
+                      "cases_search.search_tokens ('rebuild' reads them there)",
     }
 
 
-def test_the_index_has_a_column_per_searched_field(db: sqlite3.Connection) -> None:
-    assert [r[1] for r in rows(db, "PRAGMA table_info(cases_fts)")] == [
-        "id", "name", "name_en", "aliases", "tags", "types", "category", "summary",
-        "summary_en", "points", "challenges", "actors", "locations", "timeline", "figures",
-        "types_note", "sources", "topics"]
+def test_the_index_reads_its_tokens_from_cases(db: sqlite3.Connection) -> None:
+    assert [r[1] for r in rows(db, "PRAGMA table_info(cases_fts)")] == ["id", "search_tokens"]
+    (sql,) = rows(db, "SELECT sql FROM sqlite_master WHERE name = 'cases_fts'")[0]
+    assert 'id UNINDEXED, search_tokens, content="cases_search", content_rowid="case_rowid"' \
+        in str(sql)
+    # what Datasette and sqlite-utils look for to find the index of cases
+    assert '/* the full-text index of content="cases", by rowid */)' in str(sql)
+    # one line per searched field: id, name, name_en, aliases, tags, types, category, summary …
+    (tokens,) = rows(db, "SELECT search_tokens FROM cases_search WHERE id = 'c1'")[0]
+    lines = str(tokens).split("\n")
+    assert len(lines) == 18
+    assert lines[0] == "c1"
+    assert lines[7] == (  # the summary: its run whole, each part of it, the run again, 。
+        "空家を改修した 空 空家 空家を 空家を改 空家を改修 空家を改修し 空家を改修した "
+        "家 家を 家を改 家を改修 家を改修し 家を改修した "
+        "を を改 を改修 を改修し を改修した 改 改修 改修し 改修した "
+        "修 修し 修した し した た 空家を改修した 。")
+    assert lines[17] == "vacant 空き家 Vacant houses 空家 vacant house"  # topics: whole
 
 
 def match(db: sqlite3.Connection, query: str) -> list[str]:
@@ -92,10 +105,10 @@ def match(db: sqlite3.Connection, query: str) -> list[str]:
 def test_a_topic_is_found_by_its_spellings_and_bridged_text(db: sqlite3.Connection) -> None:
     # c1 has the topic; c2's text holds the English variant: both carry its spellings
     assert match(db, "空き家") == ["c1", "c2"]
-    assert match(db, "topics: vacant") == ["c1", "c2"]
-    # the topics column holds whole spellings, not parts of them
-    assert match(db, "topics: き家") == []
-    assert match(db, "topics: 副業") == []
+    assert match(db, "Vacant") == ["c1", "c2"]
+    # the topics' spellings are whole, not cut into parts
+    assert match(db, "き家") == []
+    assert match(db, "副業") == []
     assert match(db, "改修") == ["c1"]  # a word of c1's summary only
 
 
@@ -138,15 +151,17 @@ def bridged(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
 
 
 def test_each_variant_bridges_as_search_matches_it(bridged: sqlite3.Connection) -> None:
-    assert match(bridged, "topics: remote") == ["d1", "d2"]
-    assert match(bridged, "topics: odd") == []
+    assert match(bridged, "リモート") == ["d1", "d2"]  # d3's "remote" is in a word only
+    assert match(bridged, "奇") == []
 
 
-def test_each_field_is_indexed_in_its_own_column(bridged: sqlite3.Connection) -> None:
-    assert match(bridged, "name_en: xylo") == ["d4"]
-    assert match(bridged, "summary: xylo") == []
-    assert match(bridged, "summary_en: workshop") == ["d3"]
-    assert match(bridged, "name_en: workshop") == []
+def test_each_field_is_indexed_on_its_own_line(bridged: sqlite3.Connection) -> None:
+    lines = {str(i): str(t).split("\n") for i, t in rows(bridged, "SELECT id, search_tokens "
+                                                                   "FROM cases_search")}
+    assert lines["d4"][2] == "Xylo"  # name_en
+    assert lines["d3"][8] == "A remote workshop."  # summary_en
+    assert match(bridged, "xylo") == ["d4"]
+    assert match(bridged, "workshop") == ["d3"]
 
 
 def test_a_field_the_index_has_no_column_for_goes_with_the_summary(
@@ -160,7 +175,9 @@ def test_a_field_the_index_has_no_column_for_goes_with_the_summary(
     path = tmp_path / "new.db"
     write_sqlite(DATASET, DATASET.cases, path)
     db = sqlite3.connect(path)
-    assert match(db, "summary: zyzzyva") == ["c1", "c2"]
+    assert match(db, "zyzzyva") == ["c1", "c2"]
+    (tokens,) = db.execute("SELECT search_tokens FROM cases_search WHERE id = 'c2'").fetchone()
+    assert "zyzzyva" in tokens.split("\n")[7]  # the summary's line
 
 
 def test_index_text_leaves_out_what_is_only_space() -> None:

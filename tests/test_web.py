@@ -122,8 +122,8 @@ def test_fts_is_declared_on_cases(exported: Path) -> None:
     db = sqlite3.connect(exported)
     (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'cases_fts'").fetchone()
     assert 'content="cases"' in sql
-    columns = {r[1] for r in db.execute("PRAGMA table_info(cases)")}
-    assert set(FTS_COLUMNS) <= columns  # reading cases_fts' columns reads cases'
+    columns = {r[1] for r in db.execute("PRAGMA table_info(cases_search)")}
+    assert set(FTS_COLUMNS) <= columns  # reading cases_fts' columns reads cases_search's
     assert db.execute("SELECT count(*) FROM cases_fts").fetchone() == (124,)
 
 

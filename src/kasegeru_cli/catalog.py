@@ -369,9 +369,10 @@ class Catalog:
         topics = {self.resolve_topic(t) for t in filters.topics}
         operators = {self.resolve_operator(o) for o in filters.operators}
         bases = {self.resolve_basis(b) for b in filters.bases}
-        tags = [fold(t).strip() for t in filters.tags if fold(t).strip()]
+        typed = [t for t in filters.tags if fold(t).strip()]
+        tags = [fold(t).strip() for t in typed]
         if tags:
-            self._note_unknown_tags(tags, filters.notes)
+            self._note_unknown_tags(typed, filters.notes)
         years = set(filters.years)
         since, until = filters.since, filters.until
         anywhere = filters.anywhere
@@ -427,18 +428,58 @@ class Catalog:
     def _tags_of(self, case: Case) -> tuple[str, ...]:
         return tuple(fold(t) for t in (*case.tags, *self._category_tags(case)))
 
-    def _note_unknown_tags(self, tags: Sequence[str], notes: list[str]) -> None:
+    def _note_unknown_tags(self, typed: Sequence[str], notes: list[str]) -> None:
+        """A note for each ``--tag`` (as the user typed it) that no tag contains:
+        the nearest tags by part (a tag inside what was typed: 林業 in 林業家) and
+        by spelling, and the tags for the types and topics the word names in the
+        data's own spellings (cowork: the type coworking, コワーキング型)."""
         import difflib
 
         every = {fold(t): t for c in self.cases for t in (*c.tags, *self._category_tags(c))}
-        for tag in tags:
+        for raw in typed:
+            tag = fold(raw).strip()
             if any(tag in folded for folded in every):
                 continue
-            near = [every[k] for k in difflib.get_close_matches(tag, list(every), n=3,
-                                                                cutoff=0.5)]
-            notes.append(f"no tag contains {tag!r}" + (
+            parts = sorted((k for k in every if len(k) >= 2 and k in tag),
+                           key=lambda k: (-len(k), tag.find(k)))  # longest, then in order
+            spelt = difflib.get_close_matches(tag, list(every), n=3, cutoff=0.5)
+            near = [every[k] for k in dict.fromkeys([*parts, *spelt])][:3]
+            notes.append(f"no tag contains {raw.strip()!r}" + (
                 f"; nearest tags: {', '.join(near)}" if near else "")
+                + self._tags_by_reading(tag, every, set(near))
                 + ". Try `kasegeru search` or --topic for a broader match.")
+
+    def _tags_by_reading(self, key: str, every: dict[str, str], shown: set[str]) -> str:
+        """``; tags for the type coworking (コワーキング型): コワーキングスペース``:
+        the tags holding a Japanese spelling of a type or topic that ``key`` (folded)
+        names in any of its spellings (slug, English name, variants); '' for none.
+        Only the data's spellings: nothing is transliterated."""
+        def bare(text: str) -> str:
+            return fold(text).replace("-", "").replace(" ", "")
+
+        word = bare(key)
+        if len(word) < (3 if word.isascii() else 2):
+            return ""
+        named: list[tuple[str, list[str]]] = []
+        for slug, ty in self.dataset.types.items():
+            spellings = [slug, ty.name_en, ty.name]
+            japanese = [ty.name, ty.name.removesuffix("型")]  # the typology's names end in 型
+            named.append((f"the type {slug} ({ty.name})", japanese) if any(
+                word in bare(sp) for sp in spellings) else ("", []))
+        for slug, to in self.dataset.topics.items():
+            spellings = [slug, to.name_en, to.name, *to.variants]
+            japanese = [*to.name.split("・"), *(v for v in to.variants if not v.isascii())]
+            named.append((f"the topic {slug} ({to.name})", japanese) if any(
+                word in bare(sp) for sp in spellings) else ("", []))
+        counts = Counter(fold(t) for c in self.cases for t in c.tags)
+        clauses = []
+        for label, japanese in named:
+            keys = {fold(j) for j in japanese if len(j) >= 2}
+            found = sorted((k for k in every if every[k] not in shown
+                            and any(j in k for j in keys)), key=lambda k: (-counts[k], k))
+            if label and found:
+                clauses.append(f"; tags for {label}: {', '.join(every[k] for k in found[:3])}")
+        return "".join(clauses[:2])
 
     @staticmethod
     def _category_tags(case: Case) -> tuple[str, ...]:

@@ -294,6 +294,24 @@ NestedOpt = Annotated[str, typer.Option(
                                        if n.startswith(incomplete)])]
 LangOpt = Annotated[Lang, typer.Option(
     "--lang", help="Headline language of tables and the show page.", case_sensitive=False)]
+LangNoteOpt = Annotated[Lang | None, typer.Option(
+    "--lang", help="Accepted as on every command; here it changes nothing (a note on "
+    "stderr says so).", case_sensitive=False)]
+
+
+def lang_changes_nothing(lang: Lang | None, why: str) -> None:
+    """``--lang`` is accepted by every command that prints words (issue 27); where
+    it changes nothing, a note on stderr says so and why."""
+    if lang is not None:
+        sys.stderr.write(f"Note: --lang {lang.value} changes nothing here: {why}.\n")
+
+
+def json_only(fmt: Format | None, as_json: bool, command: str) -> None:
+    """``--format``/``--json`` where the only output is JSON: json is accepted, the
+    others are a usage error."""
+    if fmt is not None and fmt is not Format.json and not as_json:
+        fail(f"{command} prints JSON only: --format json (or --json), not {fmt.value}",
+             EXIT_USAGE)
 
 def complete_topic(incomplete: str) -> list[tuple[str, str]]:
     cat = _quiet_catalog()
@@ -581,8 +599,31 @@ def completion_script(shell: str) -> str:
     from typer._completion_shared import get_completion_script
 
     completion_init()
-    return get_completion_script(prog_name="kasegeru", complete_var="_KASEGERU_COMPLETE",
-                                 shell=shell).rstrip("\n") + "\n"
+    script = get_completion_script(prog_name="kasegeru", complete_var="_KASEGERU_COMPLETE",
+                                   shell=shell).rstrip("\n") + "\n"
+    return _zsh_first_tab(script) if shell == "zsh" else script
+
+
+ZSH_REGISTER = "compdef _kasegeru_completion kasegeru\n"
+ZSH_AUTOLOAD_OR_REGISTER = """\
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+  # Autoloaded from $fpath by the first Tab: complete now (click's #2344).
+  _kasegeru_completion "$@"
+else
+  # Sourced or eval'ed: register the function for the Tabs to come.
+  compdef _kasegeru_completion kasegeru
+fi
+"""
+
+
+def _zsh_first_tab(script: str) -> str:
+    """typer's zsh script only registers its function when run: installed in
+    $fpath (what --install-completion does), the first Tab of every shell ran
+    it and completed nothing. Autoloaded, it now also completes at once; sourced
+    or eval'ed (``eval "$(kasegeru --show-completion zsh)"``), it registers."""
+    if not script.endswith(ZSH_REGISTER):
+        raise RuntimeError("typer's zsh completion script changed; see _zsh_first_tab")
+    return script[:-len(ZSH_REGISTER)] + ZSH_AUTOLOAD_OR_REGISTER
 
 
 def _show_completion(ctx: typer.Context, value: str | None) -> None:
@@ -592,6 +633,19 @@ def _show_completion(ctx: typer.Context, value: str | None) -> None:
     raise typer.Exit()
 
 
+def _shell_after_install_flag(argv: Sequence[str]) -> str:
+    """The shell named after the flag (``kasegeru --install-completion zsh``), or ''.
+
+    typer has no option with an optional value, so the word is read from the
+    command line; the eager flag ends the run before it is taken for a command
+    (it used to be ignored: the shell this ran under was set up instead)."""
+    try:
+        word = argv[list(argv).index("--install-completion") + 1]
+    except (ValueError, IndexError):
+        return ""
+    return "" if word.startswith("-") else word
+
+
 def _install_completion(ctx: typer.Context, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
@@ -599,8 +653,11 @@ def _install_completion(ctx: typer.Context, value: bool) -> None:
     from typer._completion_shared import install
 
     completion_init()
-    shell, path = install(shell=_completion_shell(""), prog_name="kasegeru",
+    named = _shell_after_install_flag(sys.argv[1:])
+    shell, path = install(shell=_completion_shell(named), prog_name="kasegeru",
                           complete_var="_KASEGERU_COMPLETE")
+    if shell == "zsh":  # typer wrote its own script: ours completes on the first Tab
+        path.write_text(completion_script(shell), encoding="utf-8")
     sys.stderr.write(f"{shell} completion installed in {path}; it takes effect in a new "
                      "terminal.\n")
     raise typer.Exit()
@@ -622,8 +679,9 @@ def _main(
         help="Print the version and exit.")] = False,
     install_completion: Annotated[bool, typer.Option(
         "--install-completion", callback=_install_completion, is_eager=True,
-        expose_value=False, help="Install completion for the current shell (bash, zsh, "
-        "fish or PowerShell).")] = False,
+        expose_value=False, help="Install completion for the current shell, or the one "
+        "named after it (bash, zsh, fish or PowerShell): --install-completion zsh.")
+    ] = False,
     show_completion: Annotated[str | None, typer.Option(
         "--show-completion", metavar="SHELL", callback=_show_completion, is_eager=True,
         expose_value=False, help="Print the completion script for SHELL (bash, zsh, fish, "
@@ -880,7 +938,7 @@ def stats(
         "started (year), decade, year (of any event).", metavar="FACET",
         case_sensitive=False)
     ] = StatsBy.type,  # type: ignore[attr-defined]
-    fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
+    fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangNoteOpt = None,
 ) -> None:
     """Count cases by a facet (type, topic, region …), with a bar each.
 
@@ -895,6 +953,7 @@ def stats(
 
       kasegeru stats --by decade --operator company
     """
+    lang_changes_nothing(lang, "stats prints slugs and counts, the same in every language")
     cases = _apply_filters(filters)
     counted = catalog().stats(by.value, cases, anywhere=filters.anywhere)
     rows = [{by.value: k, "cases": n} for k, n in counted]
@@ -924,6 +983,7 @@ def export(
         "CRLF, and a ' before cells a spreadsheet would run as formulas.")
     ] = False,
     nested: NestedOpt = "readable",
+    as_json: JsonOpt = False, lang: LangNoteOpt = None,
 ) -> None:
     """Export the dataset (after any filters) with every field.
 
@@ -947,6 +1007,9 @@ def export(
         write_atomic,
     )
 
+    lang_changes_nothing(lang, "export writes every field in both languages")
+    if as_json:
+        fmt = ExportFormat.json
     cat = catalog()
     cases = _apply_filters(filters)
     if output_name == "-":
@@ -1074,7 +1137,7 @@ def serve(
 @filtered
 def map_(
     filters: Filters,
-    fmt: FormatOpt = Format.table, as_json: JsonOpt = False,
+    fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangNoteOpt = None,
 ) -> None:
     """A tile map of the 47 prefectures, shaded by number of cases.
 
@@ -1092,6 +1155,7 @@ def map_(
     """
     from kasegeru_cli.prefectures import BY_NAME, PREFECTURES
 
+    lang_changes_nothing(lang, "the map prints prefecture names and counts")
     cases = _apply_filters(filters)
     counts = {k: n for k, n in catalog().stats("prefecture", cases, anywhere=filters.anywhere)
               if k is not None}
@@ -1137,6 +1201,10 @@ def schema(
         "topics, sources, stats, map, cite.", metavar="[OUTPUT]",
         case_sensitive=False)] = SchemaFor.list,
     fields: FieldsOpt = None,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="json (the only one: a schema is JSON).", metavar="FORMAT",
+        case_sensitive=False)] = None,
+    as_json: JsonOpt = False, lang: LangNoteOpt = None,
 ) -> None:
     """Print the JSON Schema of a command's JSON output.
 
@@ -1153,6 +1221,8 @@ def schema(
     from kasegeru_cli.formats.jsonfmt import render_json
     from kasegeru_cli.schema import json_schema
 
+    json_only(fmt, as_json, "schema")
+    lang_changes_nothing(lang, "a JSON Schema names the fields, in English")
     names = _fields(fields)
     if names is not None and output.value not in ("case", "list", "search"):
         fail("--fields applies to the case, list and search schemas", EXIT_USAGE)
@@ -1164,6 +1234,10 @@ def validate(
     paths: Annotated[list[str] | None, typer.Argument(
         help="Case files to check together (default: the dataset in use).",
         metavar="[PATH]...")] = None,
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f", help="table (a line of text) or json (an object: ok, counts, "
+        "problems).", metavar="FORMAT", case_sensitive=False)] = Format.table,
+    as_json: JsonOpt = False, lang: LangNoteOpt = None,
 ) -> None:
     """Check case files; exit 0 when valid, 1 otherwise.
 
@@ -1183,6 +1257,11 @@ def validate(
     from kasegeru_cli.loader import load_files
     from kasegeru_cli.store import bundled_path
 
+    f = _format(fmt, as_json)
+    if f not in (Format.table, Format.json):
+        fail(f"validate prints text or JSON: --format table or json, not {f.value}",
+             EXIT_USAGE)
+    lang_changes_nothing(lang, "validate's messages are in English")
     files = [Path(p) for p in paths or []]
     if not files:
         files = [STATE.data or bundled_path(), *STATE.add]
@@ -1190,17 +1269,42 @@ def validate(
         dataset = load_files(files)
     except DatasetError as e:
         _report_problems(e)
+        if f is Format.json:
+            emit(_validate_json(files, problems=e.problems))
         raise typer.Exit(EXIT_NOT_FOUND) from None
+    if f is Format.json:
+        emit(_validate_json(files, counts={
+            "cases": len(dataset.cases), "sources": len(dataset.sources),
+            "types": len(dataset.types), "topics": len(dataset.topics)}))
+        return
     names = ", ".join(str(p) for p in files)
     emit(f"OK: {len(dataset.cases)} cases, {len(dataset.sources)} sources, "
          f"{len(dataset.types)} types, {len(dataset.topics)} topics ({names})\n")
+
+
+def _validate_json(files: Sequence[Path], counts: dict[str, int] | None = None,
+                   problems: Sequence[Any] = ()) -> str:
+    """``validate --json``: ok, the files, the counts (when valid), every problem."""
+    from dataclasses import asdict
+
+    from kasegeru_cli.formats.jsonfmt import render_json
+
+    return render_json({"ok": not problems, "files": [str(p) for p in files],
+                        **(counts or {}), "problems": [asdict(p) for p in problems]})
 
 
 @app.command()
 def cite(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="Case id or alias.",
                                             autocompletion=complete_case_id)],
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f", help="table (the lines as text), json, jsonl, csv, tsv or "
+        "markdown (a row per source: source, ja, en).", metavar="FORMAT",
+        case_sensitive=False)] = Format.table,
     as_json: JsonOpt = False,
+    lang: Annotated[Lang | None, typer.Option(
+        "--lang", help="Print only the Japanese (ja) or the English (en) line (default: "
+        "both).", case_sensitive=False)] = None,
 ) -> None:
     """Print the credit line(s) for a case, in Japanese and English.
 
@@ -1225,12 +1329,13 @@ def cite(
                   + (f", {s.publisher}" if s.publisher else "")
                   + f", {s.date}. Edited and processed by kasegeru.",
         })
-    if as_json:
-        from kasegeru_cli.formats.jsonfmt import render_json
-
-        emit(render_json(rows))
+    f = _format(fmt, as_json)
+    if f is not Format.table:
+        lang_changes_nothing(lang, "each row holds both lines (ja, en)")
+        output_rows(rows, f, None)
         return
-    emit("".join(f"{r['ja']}\n{r['en']}\n" for r in rows))
+    keys = [lang.value] if lang is not None else ["ja", "en"]
+    emit("".join(f"{r[k]}\n" for r in rows for k in keys))
 
 
 # --------------------------------------------------------------------------- entry point

@@ -232,6 +232,8 @@ def metadata(dataset: Dataset, database: str = DATABASE) -> dict[str, Any]:
             "columns": CASE_COLUMNS,
         },
         "_meta": {"hidden": True},
+        # What cases_fts indexes (kept so that a rebuild gives the same search).
+        "cases_search": {"hidden": True},
     }
     for table, columns in OTHER_COLUMNS.items():
         tables[table] = {"columns": columns}

@@ -17,8 +17,8 @@ The full-text index
 -------------------
 Datasette (``?_search=``, the search box) and ``sqlite-utils search`` find the
 index of a table by an FTS table declared with ``content="cases"``; so is
-``cases_fts``. Its columns are the fields of :func:`records.search_texts`, the
-ones ``kasegeru search`` reads, plus ``topics``.
+``cases_fts``. It indexes the fields of :func:`records.search_texts`, the
+ones ``kasegeru search`` reads, plus ``topics`` (:data:`SEARCHED_FIELDS`).
 
 Japanese has no spaces between words, and both clients pass a word to
 ``MATCH`` as it is typed: no SQLite tokenizer splits 移住者 so that both 移住
@@ -37,10 +37,18 @@ column holds, as whole words, the spellings that name the case's topics and
 the topics whose variants its text contains: as in ``kasegeru search``, 空き家
 finds a case that says 空家, and 空き finds neither by its topic.
 
-The index therefore does not hold the text of ``cases``' columns but these
-tokens of it: do not ``'rebuild'`` it (``kasegeru export`` writes a new one).
-Reading ``cases_fts``' columns gives ``cases``' values, as for any
-external-content table.
+The tokens are kept in the table ``cases_search`` (``id``, and
+``search_tokens``: every searched field's tokens, one field a line), one row
+per case with the rowid of its row in ``cases``, and ``cases_fts`` is declared
+on it (``content="cases_search"``, with ``id`` unindexed, to read back):
+SQLite's ``'rebuild'`` (what ``sqlite-utils rebuild-fts`` runs) reads the same
+tokens and builds the same index. Not in ``cases`` itself: 70 KB a row there
+made Datasette's array facets, which copy whole rows, 10-40 times slower.
+
+Datasette and ``sqlite-utils`` find the index of ``cases`` by the text
+``content="cases"`` in an FTS table's declaration (a ``LIKE``); the declaration
+of ``cases_fts`` says so in a comment, :data:`FOR_CASES`. Its rowids are
+``cases``' rowids, which is all both use it for.
 """
 
 from __future__ import annotations
@@ -84,6 +92,9 @@ CREATE TABLE cases (
     aliases TEXT NOT NULL, tags TEXT NOT NULL, points TEXT NOT NULL, challenges TEXT NOT NULL,
     actors TEXT NOT NULL, locations TEXT NOT NULL, timeline TEXT NOT NULL,
     figures TEXT NOT NULL, sources TEXT NOT NULL);
+CREATE TABLE cases_search (
+    case_rowid INTEGER PRIMARY KEY, id TEXT NOT NULL REFERENCES cases(id),
+    search_tokens TEXT NOT NULL);
 CREATE TABLE case_topics (
     case_id TEXT NOT NULL REFERENCES cases(id), topic_slug TEXT NOT NULL REFERENCES topics(slug),
     evidence TEXT, PRIMARY KEY (case_id, topic_slug));
@@ -162,11 +173,18 @@ VIEWS: dict[str, tuple[str, str]] = {
 }
 """Name → (what it answers, SQL)."""
 
-FTS_COLUMNS = ("id", "name", "name_en", "aliases", "tags", "types", "category", "summary",
-               "summary_en", "points", "challenges", "actors", "locations", "timeline",
-               "figures", "types_note", "sources", "topics")
+SEARCHED_FIELDS = ("id", "name", "name_en", "aliases", "tags", "types", "category", "summary",
+                   "summary_en", "points", "challenges", "actors", "locations", "timeline",
+                   "figures", "types_note", "sources", "topics")
 """The fields of :func:`records.search_texts`, the same ones `kasegeru search`
-reads, and ``topics``; each is also a column of ``cases``."""
+reads, and ``topics``: their tokens make ``cases_search.search_tokens``."""
+
+FTS_COLUMNS = ("id", "search_tokens")
+"""The columns of ``cases_fts``, each a column of ``cases_search`` (``'rebuild'``
+reads them from there): ``id`` unindexed, to read back, and the tokens."""
+
+FOR_CASES = '/* the full-text index of content="cases", by rowid */'
+"""In the declaration of ``cases_fts``: how Datasette and sqlite-utils find it."""
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -195,7 +213,7 @@ def ngrams(run: str, longest: int = NGRAM_MAX) -> list[str]:
 
 
 def index_text(text: str, cut: bool = True) -> str:
-    """``text`` as the tokens :data:`FTS_COLUMNS` are indexed with (see the
+    """``text`` as the tokens of ``cases_search.search_tokens`` (see the
     module); without ``cut``, Japanese runs are indexed whole."""
     norm = unicodedata.normalize("NFKC", text)
     parts: list[str] = []
@@ -267,13 +285,13 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
         conn.execute(f"CREATE VIEW {name} AS {sql}")
     if not _fts_tokenizer_ok(conn):
         raise sqlite3.NotSupportedError("this SQLite has no FTS5 (needed for the search index)")
-    cols = ", ".join(FTS_COLUMNS)
-    conn.execute(f"CREATE VIRTUAL TABLE cases_fts USING fts5({cols}, content=\"cases\", "
-                 f"tokenize='{TOKENIZER}')")
+    conn.execute("CREATE VIRTUAL TABLE cases_fts USING fts5(id UNINDEXED, search_tokens, "
+                 f"content=\"cases_search\", content_rowid=\"case_rowid\", "
+                 f"tokenize='{TOKENIZER}' {FOR_CASES})")
     conn.executemany("INSERT INTO _meta VALUES (?, ?)", [
         ("generator", f"kasegeru {__version__}"), ("fts_tokenizer", TOKENIZER),
-        ("fts_tokens", f"Japanese runs as substrings of 1-{NGRAM_MAX} characters; "
-                       "do not 'rebuild' cases_fts")])
+        ("fts_tokens", f"Japanese runs as substrings of 1-{NGRAM_MAX} characters, kept in "
+                       "cases_search.search_tokens ('rebuild' reads them there)")])
     conn.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", [
         (s.id, s.file, s.title, s.title_en, s.publisher, s.date, s.date_note, s.expected_cases)
         for s in dataset.sources.values()])
@@ -286,6 +304,9 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
     bridges = _topic_bridges(dataset)
     names = topic_keys(dataset.topics)
     for c in cases:
+        texts = _search_columns(c, dataset, bridges, names)
+        tokens = "\n".join(" ".join(index_text(texts[fld], cut=fld != "topics").split())
+                           for fld in SEARCHED_FIELDS)  # one field a line
         conn.execute(f"INSERT INTO cases VALUES ({','.join('?' * 26)})", (
             c.id, c.name, c.name_en, _js(c.types), _js(c.prefectures()), _js(c.topics),
             _js(operator_kinds(c)), c.started, c.started_fiscal, c.started_evidence,
@@ -318,11 +339,9 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
                            f.planned, f.qualifier, f.note) for f in c.figures])
         conn.executemany("INSERT INTO related VALUES (?,?)",
                          [(c.id, r) for r in c.related if r in keep])
-        texts = _search_columns(c, dataset, bridges, names)
-        conn.execute(f"INSERT INTO cases_fts (rowid, {cols}) "
-                     f"VALUES (?, {', '.join('?' * len(FTS_COLUMNS))})",
-                     (rowid, *(index_text(texts[col], cut=col != "topics")
-                               for col in FTS_COLUMNS)))
+        conn.execute("INSERT INTO cases_search VALUES (?, ?, ?)", (rowid, c.id, tokens))
+        conn.execute("INSERT INTO cases_fts (rowid, id, search_tokens) VALUES (?, ?, ?)",
+                     (rowid, c.id, tokens))
     conn.execute("INSERT INTO cases_fts (cases_fts) VALUES ('optimize')")
 
 
@@ -343,7 +362,7 @@ def _topic_bridges(dataset: Dataset) -> Bridges:
 
 def _search_columns(case: Case, dataset: Dataset, bridges: Bridges,
                     names: Mapping[str, str]) -> dict[str, str]:
-    texts: dict[str, list[str]] = {col: [] for col in FTS_COLUMNS}
+    texts: dict[str, list[str]] = {fld: [] for fld in SEARCHED_FIELDS}
     for fld, text in search_texts(case):
         # A field search_texts may gain later goes with the summary rather than nowhere.
         texts.get(fld, texts["summary"]).append(text)

@@ -67,7 +67,7 @@ def _style(shade: str) -> str:
 
 def tile_map(counts: Mapping[str, int], title: str) -> RenderableType:
     """The grid, or where the terminal is narrower than :data:`MIN_WIDTH` cells,
-    a sentence saying so and the counts as a list."""
+    a sentence saying so and the counts as a list in columns (:func:`count_columns`)."""
     return _TileMap(counts, title)
 
 
@@ -82,12 +82,35 @@ class _TileMap:
             return
         from kasegeru_cli.formats.wrap import JaText
 
-        listed = ", ".join(f"{p} {n}" for p, n in sorted(self.counts.items(),
-                                                           key=lambda kv: -kv[1]) if n)
+        entries = [f"{p} {n}" for p, n in sorted(self.counts.items(), key=lambda kv: -kv[1])
+                   if n]
         yield Text(self.title, style="bold")
         yield JaText(f"The map needs {MIN_WIDTH} columns and this terminal has {width}; "
-                     "widen it, or see `kasegeru stats --by prefecture`. By prefecture: "
-                     + (listed or "none") + ".")
+                     "widen it, or see `kasegeru stats --by prefecture`. By prefecture:"
+                     + ("" if entries else " none."))
+        if entries:
+            yield count_columns(entries, width)
+
+
+LIST_GAP = 2
+"""Spaces between the columns of the narrow map's list."""
+
+
+def count_columns(entries: list[str], width: int) -> Text:
+    """``entries`` (``宮城県 3``) in as many columns as fit in ``width`` cells,
+    row by row, each entry whole on its line: a prefecture's name is never
+    broken (山形 / 県 5). An entry wider than ``width`` (none of the 47 is
+    wider than 11 cells, with a four-digit count) is one line of its own."""
+    from rich.cells import cell_len
+
+    cell = max(cell_len(e) for e in entries)
+    per_line = max(1, (width + LIST_GAP) // (cell + LIST_GAP))
+    lines = []
+    for i in range(0, len(entries), per_line):
+        row = entries[i:i + per_line]
+        lines.append((" " * LIST_GAP).join(e + " " * (cell - cell_len(e)) for e in row)
+                     .rstrip())
+    return Text("\n".join(lines), no_wrap=True, overflow="ignore")
 
 
 def _grid(counts: Mapping[str, int], title: str) -> RenderableType:
