@@ -264,10 +264,13 @@ class Served:
         self.counts: list[int] = []
         self.metadata: list[dict[str, Any]] = []
         self.sql: list[bool] = []
+        self.where: list[web.Listening] = []
+        self.stderr = ""
 
     def __call__(self, directory: Path, where: web.Listening, open_browser: bool,
                  metadata: dict[str, Any], allow_sql: bool = False) -> None:
         self.calls.append((directory, where.host, where.port, open_browser))
+        self.where.append(where)
         self.metadata.append(metadata)
         self.sql.append(allow_sql)
         db = sqlite3.connect(directory / "cases.db")

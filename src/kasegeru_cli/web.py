@@ -476,32 +476,38 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 
 class Listening:
-    """Where ``serve`` listens: ``host`` and ``port`` as given, the address the
-    socket is bound to, every address of this machine that reaches it (all the
+    """Where ``serve`` listens: ``host`` as given, the address and port the socket
+    is bound to, every address of this machine that reaches it (all the
     interfaces' for 0.0.0.0 or ::), the URL to open, and the ``Host`` headers
-    answered."""
+    answered (loopback names, those addresses, and for a server others can
+    reach, this machine's name and ``host``; each with and without the port)."""
 
     def __init__(self, host: str, port: int, sock: socket.socket) -> None:
-        self.host, self.port, self.socket = host, port, sock
-        bound = str(sock.getsockname()[0])
-        self.bound = bound
-        if bound not in ("0.0.0.0", "::"):
-            self.addresses = [bound]
-        elif bound == "0.0.0.0":
+        self.host, self.socket = host, sock
+        bound, self.port = sock.getsockname()[:2]
+        self.bound = str(bound)
+        if self.bound not in ("0.0.0.0", "::"):
+            self.addresses = [self.bound]
+        elif self.bound == "0.0.0.0":
             self.addresses = _interface_addresses(socket.AF_INET)
         else:
             self.addresses = _interface_addresses(socket.AF_INET6)
-            v6only = sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
-            if not v6only:
+            if not sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY):
                 self.addresses += _interface_addresses(socket.AF_INET)
         self.loopback_only = all(_is_loopback(a) for a in self.addresses)
-        shown = ("127.0.0.1" if bound == "0.0.0.0" else "::1" if bound == "::" else bound)
-        self.url = f"http://{_bracketed(shown)}:{port}/{DATABASE}/cases"
+
+    @property
+    def url(self) -> str:
+        shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.bound, self.bound)
+        return f"http://{_bracketed(shown)}:{self.port}/{DATABASE}/cases"
+
+    @property
+    def hosts(self) -> frozenset[str]:
         names = {*LOOPBACK_NAMES, *(_bracketed(a) for a in self.addresses)}
         if not self.loopback_only:
-            names |= {socket.gethostname().lower(), socket.getfqdn().lower(), host.lower()}
+            names |= {socket.gethostname().lower(), self.host.lower()}
         names.discard("")
-        self.hosts = frozenset(names | {f"{n}:{port}" for n in names})
+        return frozenset(names | {f"{n}:{self.port}" for n in names})
 
     def __enter__(self) -> Listening:
         return self
@@ -641,6 +647,7 @@ def run(directory: Path, where: Listening, open_browser: bool,
 
     ds = make_datasette(directory / f"{DATABASE}.db", metadata, allow_sql=allow_sql)
     asyncio.run(ds.invoke_startup())
+    where.socket.listen(2048)  # connections wait from now on: the line below is true
     sys.stderr.write(f"Serving at {where.url}  (Ctrl-C to stop)\n")
     sys.stderr.flush()
     if open_browser:
