@@ -83,12 +83,18 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             err = self.stderr
-            if text in err:
+            if text in err and (text != "Serving at" or self.accepts()):
                 return err
             if self.proc.poll() is not None:
                 raise AssertionError(f"serve ended ({self.proc.returncode}): {err}")
             time.sleep(0.05)
         raise AssertionError(f"no {text!r} within {timeout} s: {self.stderr}")
+
+    def accepts(self) -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port),
+                                                                     timeout=5):
+            return True
+        return False
 
     @property
     def stderr(self) -> str:

@@ -273,6 +273,9 @@ class Served:
         self.where.append(where)
         self.metadata.append(metadata)
         self.sql.append(allow_sql)
+        self.count(directory)
+
+    def count(self, directory: Path) -> None:
         db = sqlite3.connect(directory / "cases.db")
         self.counts.append(db.execute("SELECT count(*) FROM cases").fetchone()[0])
         db.close()
