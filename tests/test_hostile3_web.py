@@ -74,10 +74,11 @@ class Server:
         assert BIN is not None
         self.port = free_port()
         self.log = log
-        self.proc = subprocess.Popen(
-            [BIN, *args, "serve", "--port", str(self.port), "--host", host, *serve],
-            env=env, stdout=subprocess.PIPE, stderr=log.open("wb"),
-            preexec_fn=default_signals)
+        self.out = log.with_suffix(".out")
+        with log.open("wb") as err, self.out.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [BIN, *args, "serve", "--port", str(self.port), "--host", host, *serve],
+                env=env, stdout=out, stderr=err, preexec_fn=default_signals)
 
     def wait_for(self, text: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
@@ -99,6 +100,10 @@ class Server:
     @property
     def stderr(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def stdout(self) -> str:
+        return self.out.read_text(encoding="utf-8", errors="replace")
 
     def get(self, path: str, host: str | None = None, address: str = "127.0.0.1"
             ) -> tuple[int, str]:
@@ -124,8 +129,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
         return self.stderr
 
 
@@ -243,6 +246,15 @@ def test_no_page_shows_the_cache_path(server: Server) -> None:
         _, body = server.get(path)
         assert directory not in body and "kasegeru-web-" not in body, path
         assert str(Path(directory).parent.parent) not in body, path
+
+
+def test_refused_and_missing_pages_print_no_traceback(server: Server) -> None:
+    for path in ("/cases.json?sql=select+1", "/cases/nonexistent", "/nonexistent",
+                 "/cases/cases.json?_where=1"):
+        assert server.get(path)[0] in (400, 403, 404)
+    assert server.get("/x", host="evil.example")[0] == 403
+    assert "Traceback" not in server.stdout + server.stderr
+    assert server.stdout == ""
 
 
 def test_the_metadata_is_made_in_the_process(server: Server) -> None:

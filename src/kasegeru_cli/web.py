@@ -646,6 +646,12 @@ def run(directory: Path, where: Listening, open_browser: bool,
     import uvicorn
 
     ds = make_datasette(directory / f"{DATABASE}.db", metadata, allow_sql=allow_sql)
+    # With rich installed, Datasette prints every 403 and 404 (a refused ?sql=, a
+    # mistyped URL) as a full-screen traceback on stdout: the page says it all.
+    # (Imported after datasette.app: first, it would be registered half-made.)
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
     asyncio.run(ds.invoke_startup())
     where.socket.listen(2048)  # connections wait from now on: the line below is true
     sys.stderr.write(f"Serving at {where.url}  (Ctrl-C to stop)\n")
