@@ -372,7 +372,7 @@ def test_a_lan_address_is_named_and_is_the_url(cli: Cli, monkeypatch: pytest.Mon
     assert fake.where[0].url == f"http://{v4[0]}:8123/cases/cases"
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
 def test_loopback_gets_no_warning(host: str) -> None:
     try:
         where = web.listening(host, 0)
@@ -380,7 +380,7 @@ def test_loopback_gets_no_warning(host: str) -> None:
         pytest.skip(f"{host} is not available here")
     with where:
         assert web.exposure_warning(where) is None
-        assert where.url.startswith(f"http://{'[::1]' if host == '::1' else where.bound}:")
+        assert where.url.startswith(f"http://{'[::1]' if '::1' in host else where.bound}:")
 
 
 # ----------------------------------------------------------------------------- 15: port 80

@@ -568,6 +568,8 @@ def listening(host: str, port: int) -> Listening:
     not an address of this machine, unknown host."""
     import errno
 
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # [::1], as in a URL
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     where = f"{_bracketed(host) if host else '0.0.0.0'}:{port}"
     s = socket.socket(family)
