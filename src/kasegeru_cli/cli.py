@@ -1093,11 +1093,14 @@ def serve(
         "--host", help="Address to listen on; 0.0.0.0 lets other machines in.")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option(
         "--open", help="Open the cases page in the web browser.")] = False,
+    sql: Annotated[bool, typer.Option(
+        "--sql", help="Let the pages run any SQL (off: tables, search, facets and the "
+                      "canned queries only).")] = False,
 ) -> None:
     """Browse and search the cases in a web browser: Datasette on the SQLite
     export (after any filters, with --data and --add), read-only, on this
-    machine only unless --host says otherwise. Needs the web extra:
-    pip install 'kasegeru[web]'.
+    machine only unless --host says otherwise (with a warning naming the
+    addresses). Needs the web extra: pip install 'kasegeru[web]'.
 
     The database is built once per dataset and selection and kept in the cache
     directory. Search finds Japanese words of any length (移住, コワーキング);
@@ -1120,15 +1123,19 @@ def serve(
     from kasegeru_cli.store import bundled_path
 
     cases = _apply_filters(filters)
-    if not web.port_free(host, port):
-        fail(f"cannot listen on {host}:{port}: the port is in use or the address is not "
-             "this machine's (try --port)", EXIT_NOT_FOUND)
+    try:
+        where = web.listening(host, port)
+    except web.ListenError as e:
+        fail(str(e), EXIT_NOT_FOUND)
     paths = [STATE.data or bundled_path(), *STATE.add]
     try:
-        with web.prepared(catalog().dataset, cases, paths) as (directory, cached):
+        with where, web.prepared(catalog().dataset, cases, paths) as (directory, cached):
             how = "from the cache" if cached else "built"
             sys.stderr.write(f"{len(cases)} cases ({how}: {directory})\n")
-            web.run(directory, host, port, open_browser)
+            for warning in (web.exposure_warning(where), web.SQL_WARNING if sql else None):
+                if warning:
+                    sys.stderr.write(warning + "\n")
+            web.run(directory, where, open_browser, web.metadata(catalog().dataset), sql)
     except OSError as e:
         fail(f"cannot serve: {e.strerror or e}", EXIT_NOT_FOUND)
 

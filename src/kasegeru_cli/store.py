@@ -38,6 +38,16 @@ byte cap (``KASEGERU_CACHE_MAX_MB``, default 512) and deletes only names this
 module writes: ``<32 hex digits>.data|.show|.fold`` (and ``.pickle`` of older
 versions), and temporary files that no running writer holds.
 
+The web view's databases (``web/<32 hex digits>/``, see :mod:`kasegeru_cli.web`)
+count under the same byte cap, newest first with the entries above; one that a
+running ``serve`` holds (a shared lock on its directory) is never removed, nor
+is a temporary directory ``web/.tmp-XXXXXXXX`` that a running build holds; one
+left by a killed process is removed by the next run that prunes.
+
+The default directory, when an older version left it writable by others, is
+tightened to 0700 and emptied of what kasegeru did not write (see
+:func:`_empty_of_strangers`): anyone could have put anything there.
+
 This module imports nothing heavy at the top: the fast path uses it.
 
 Location: ``$KASEGERU_CACHE_DIR``, else ``$XDG_CACHE_HOME/kasegeru``, else
@@ -193,6 +203,7 @@ def usable_dir(create: bool = False) -> Path | None:
             # version under umask 002. Ours to tighten.
             with contextlib.suppress(OSError):
                 directory.chmod(0o700)
+                _empty_of_strangers(directory)
                 return directory
         _note(f"not using the cache in {directory}: other users can write to it "
               f"(mode {stat.S_IMODE(st.st_mode):04o}); run `chmod go-w {directory}` or {hint}")
@@ -452,6 +463,195 @@ def _held(path: Path) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+# --------------------------------------------------------------------------- the web directory
+
+WEB = "web"
+"""The web view's databases, beside the entries: ``web/<32 hex digits>/``."""
+_MAX_WEB = 4
+"""How many web databases pruning keeps (newest first), within the byte cap."""
+
+
+def _is_web_entry_name(name: str) -> bool:
+    return len(name) == 32 and all(c in "0123456789abcdef" for c in name)
+
+
+def _is_web_temp_name(name: str) -> bool:
+    """``tempfile.mkdtemp(prefix=".tmp-")``: eight of ``[a-z0-9_]``."""
+    return len(name) == 13 and name.startswith(".tmp-") and all(
+        c in "abcdefghijklmnopqrstuvwxyz0123456789_" for c in name[5:])
+
+
+def _mine(st: os.stat_result) -> bool:
+    """Owned by this user, and no one else can write to it."""
+    euid = _euid()
+    return (euid is None or st.st_uid == euid) and not st.st_mode & 0o022
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a link (never what it points to) or a directory tree, as far as
+    it can be removed."""
+    import shutil
+
+    try:
+        st = path.lstat()
+    except OSError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(path, ignore_errors=True)  # never follows a link inside
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _empty_of_strangers(directory: Path) -> None:
+    """Remove from a directory kasegeru has just tightened (it was writable by
+    others) everything kasegeru did not write: whatever is not a regular file of
+    this user, that no one else can write to, named as an entry, a memo or a
+    temporary file of this module; and the ``web`` directory unless it is a real
+    directory of this user that no one else can write to, in which each
+    ``<32 hex>``/``.tmp-XXXXXXXX`` directory must be the same, holding only
+    regular files of this user that no one else can write to. Links are removed,
+    never followed."""
+    entry_name, temp_name = _cache_names()
+    try:
+        listing = list(os.scandir(directory))
+    except OSError:
+        return
+    for item in listing:
+        path = Path(item.path)
+        try:
+            st = item.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if _mine(st):
+            if stat.S_ISREG(st.st_mode) and (entry_name.match(item.name) or temp_name.match(
+                    item.name) or _is_memo_name(item.name)):
+                continue
+            if item.name == WEB and stat.S_ISDIR(st.st_mode):
+                _empty_web_of_strangers(path)
+                continue
+        _remove(path)
+
+
+def _empty_web_of_strangers(web: Path) -> None:
+    try:
+        listing = list(os.scandir(web))
+    except OSError:
+        return
+    for item in listing:
+        path = Path(item.path)
+        try:
+            st = item.stat(follow_symlinks=False)
+            keep = (_mine(st) and stat.S_ISDIR(st.st_mode)
+                    and (_is_web_entry_name(item.name) or _is_web_temp_name(item.name)))
+            if keep:
+                for inner in os.scandir(path):
+                    inner_st = inner.stat(follow_symlinks=False)
+                    if not (_mine(inner_st) and stat.S_ISREG(inner_st.st_mode)):
+                        keep = False
+                        break
+        except OSError:
+            keep = False
+        if not keep:
+            _remove(path)
+
+
+def web_dir(base: Path) -> Path | None:
+    """``<base>/web``, made (mode 0700) if missing: a real directory of this user
+    that no one else can write to. Anything else there (a link, a file, a
+    directory of another user or writable by others) is removed and the
+    directory made anew; None, with a note, when that cannot be done."""
+    web = base / WEB
+    for _ in range(2):
+        try:
+            web.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        try:
+            st = web.lstat()
+        except OSError:
+            return None
+        if stat.S_ISDIR(st.st_mode) and _mine(st):
+            return web
+        _remove(web)
+    _note(f"not keeping web databases in {web}: it is not a directory of yours that only "
+          "you can write to, and could not be removed")
+    return None
+
+
+def lock_dir(path: Path, exclusive: bool = False) -> int | None:
+    """An open descriptor of directory ``path`` (not a link) holding a lock on it:
+    shared for a running build or ``serve``, which pruning then leaves alone;
+    exclusive (never waiting) to remove it. None when it cannot be opened or
+    (exclusive) someone holds it. Without ``fcntl`` there is no lock, only the
+    descriptor."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        import fcntl
+    except ImportError:
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def remove_unheld(path: Path) -> bool:
+    """Remove web directory ``path`` unless a running build or ``serve`` holds it
+    (or it cannot be opened as a directory: a link is only unlinked). True when
+    it is gone."""
+    try:
+        if path.is_symlink():
+            path.unlink()
+            return True
+    except OSError:
+        return False
+    fd = lock_dir(path, exclusive=True)
+    if fd is None:
+        return not os.path.lexists(path)
+    try:
+        _remove(path)
+    finally:
+        os.close(fd)
+    return not os.path.lexists(path)
+
+
+def _web_entries(base: Path) -> list[tuple[Path, int, float]]:
+    """The web databases (path, bytes, mtime); temporary directories that no
+    running build holds are removed on the way."""
+    web = base / WEB
+    found: list[tuple[Path, int, float]] = []
+    try:
+        if not stat.S_ISDIR(web.lstat().st_mode):
+            return found
+        listing = list(os.scandir(web))
+    except OSError:
+        return found
+    for item in listing:
+        try:
+            if not item.is_dir(follow_symlinks=False):
+                continue
+            path = Path(item.path)
+            if _is_web_temp_name(item.name):
+                remove_unheld(path)
+            elif _is_web_entry_name(item.name):
+                size = sum(f.stat(follow_symlinks=False).st_size for f in os.scandir(path)
+                           if f.is_file(follow_symlinks=False))
+                found.append((path, size, item.stat(follow_symlinks=False).st_mtime))
+        except OSError:
+            continue
+    return found
 
 
 # --------------------------------------------------------------------------- data-only codec
@@ -825,9 +1025,11 @@ def _cache_names() -> tuple[Any, Any]:
 
 
 def _prune(directory: Path) -> None:
-    """Keep the newest entries within :data:`_MAX_ENTRIES` and :func:`max_bytes`;
+    """Keep the newest entries within :data:`_MAX_ENTRIES` and :func:`max_bytes`,
+    and the newest web databases within :data:`_MAX_WEB` and the same byte cap;
     remove temporary files no writer holds. Only names this module writes are
-    ever removed, and only regular files (never what a link points to)."""
+    ever removed, and only regular files (never what a link points to); a web
+    database a running ``serve`` holds is never removed."""
     entry_name, temp_name = _cache_names()
     groups: dict[str, list[tuple[Path, int, float]]] = {}
     memos: list[tuple[Path, float]] = []
@@ -859,19 +1061,31 @@ def _prune(directory: Path) -> None:
         with contextlib.suppress(OSError):
             path.unlink()
     cap = max_bytes()
-    newest_first = sorted(groups.values(), key=lambda files: -max(m for _, _, m in files))
+    # One cap for the entries and the web databases, newest first.
+    newest_first: list[Any] = sorted(
+        [*groups.values(), *_web_entries(directory)],
+        key=lambda it: -(it[2] if isinstance(it, tuple) else max(m for _, _, m in it)))
     total = 0
-    for count, files in enumerate(newest_first):
+    count = webs = 0
+    for files in newest_first:
+        if isinstance(files, tuple):  # a web database
+            path, size, _ = files
+            webs += 1
+            if (webs > _MAX_WEB or total + size > cap) and remove_unheld(path):
+                continue
+            total += size  # kept, or in use by a running serve
+            continue
+        count += 1
         size = sum(s for _, s, _ in files)
         legacy = any(p.suffix == ".pickle" for p, _, _ in files)
-        if count < _MAX_ENTRIES and total + size <= cap and not legacy:
+        if count <= _MAX_ENTRIES and total + size <= cap and not legacy:
             total += size
             continue
         # Over the cap: an entry first gives up what only speeds JSON and search
         # (.show, .fold) and keeps its data and keys, if those fit.
         core = [f for f in files if f[0].suffix in (".data", ".keys")]
         core_size = sum(s for _, s, _ in core)
-        keep = count < _MAX_ENTRIES and not legacy and core and total + core_size <= cap
+        keep = count <= _MAX_ENTRIES and not legacy and core and total + core_size <= cap
         for path, _, _ in files:
             if keep and path.suffix in (".data", ".keys"):
                 continue

@@ -10,11 +10,19 @@ sources with their titles and credit lines (出典, required by the licence),
 the licence (政府標準利用規約 第2.0版, compatible with CC BY 4.0), column
 descriptions (from docs/DATA.md), default facets and canned queries.
 
-:func:`prepared` builds the database and its metadata for a dataset and a
-selection of cases, or finds them in the cache directory
-(``<cache>/web/<key>/``): the key is the dataset cache's key of the files
-loaded (their bytes, kasegeru's version and modules) with the ids of the
-cases chosen, so an edited file, other filters or a new kasegeru build anew.
+:func:`prepared` builds the database for a dataset and a selection of cases,
+or finds it in the cache directory (``<cache>/web/<key>/``): the key is the
+dataset cache's key of the files loaded (their bytes, kasegeru's version and
+modules) with the ids of the cases chosen, so an edited file, other filters or a
+new kasegeru build anew. The cached database is kept under the dataset cache's
+rules (see :mod:`kasegeru_cli.store`): a directory and file of this user that no
+one else can write to, never a link, with a sealed SHA-256 checked on every use.
+``serve`` makes its metadata in the process from the dataset; it is never read
+from the cache.
+
+``serve`` (:func:`run`) has Datasette's arbitrary SQL off unless ``--sql``,
+answers only requests whose ``Host`` names this machine (loopback names, and the
+addresses it listens on), and shows no file system path on any page.
 """
 
 from __future__ import annotations
@@ -23,9 +31,9 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 import urllib.parse
@@ -43,11 +51,8 @@ INSTALL = "pip install 'kasegeru[web]'"
 """What to run when Datasette is missing."""
 DATABASE = "cases"
 """The database's name in Datasette (the file is ``cases.db``): URLs are ``/cases/cases``."""
-WEB_FORMAT = 1
-"""Of the cached files; part of their key."""
-_KEEP = 4
-"""How many built databases the cache keeps (newest first)."""
-_ENTRY = re.compile(r"^[0-9a-f]{32}$")
+WEB_FORMAT = 2
+"""Of the cached files; part of their key (2: sealed, metadata never on disk)."""
 
 TITLE = "kasegeru — 稼げる国土・地方創生の事例"
 LICENSE = "政府標準利用規約（第2.0版）— CC BY 4.0 互換 / compatible with CC BY 4.0"
@@ -270,8 +275,9 @@ def metadata_path(database_path: Path) -> Path:
 def _build(directory: Path, dataset: Dataset, cases: Sequence[Case]) -> None:
     from kasegeru_cli.formats.sqlite import write_sqlite
 
-    write_sqlite(dataset, cases, directory / f"{DATABASE}.db")
-    (directory / "metadata.json").write_text(metadata_json(dataset), encoding="utf-8")
+    database = directory / f"{DATABASE}.db"
+    write_sqlite(dataset, cases, database)
+    database.chmod(0o600)
 
 
 def _key(paths: Sequence[Path], cases: Sequence[Case]) -> str | None:
@@ -291,51 +297,145 @@ def _key(paths: Sequence[Path], cases: Sequence[Case]) -> str | None:
     return h.hexdigest()[:32]
 
 
+def _file_digest(path: Path) -> tuple[int, bytes] | None:
+    """(size, SHA-256) of ``path`` if it is a regular file of this user that no one
+    else can write to (never through a link); else None."""
+    from kasegeru_cli import store
+
+    try:
+        fd = os.open(path, store._open_flags())
+    except (OSError, ValueError):
+        return None
+    try:
+        with os.fdopen(fd, "rb", buffering=0) as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or not store._mine(st):
+                return None
+            h = hashlib.sha256()
+            size = 0
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None
+    return size, h.digest()
+
+
+def _seal(directory: Path, key: str) -> bool:
+    """Write ``KEY.web`` beside the database: its size and SHA-256, sealed as the
+    dataset cache seals its entries (kind, key and content)."""
+    import marshal
+
+    from kasegeru_cli import store
+
+    found = _file_digest(directory / f"{DATABASE}.db")
+    return found is not None and store._write(directory, key, "web", marshal.dumps(found, 4))
+
+
+def _sound(entry: Path, key: str) -> bool:
+    """Whether ``entry`` is a database this user built for ``key``: a real directory
+    of this user that no one else can write to, whose ``cases.db`` is a regular file
+    of this user with the size and SHA-256 of its seal. (Edited, truncated, swapped,
+    copied from another entry, planted: not sound.)"""
+    from kasegeru_cli import store
+
+    try:
+        st = entry.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode) or not store._mine(st):
+        return False
+    sealed = store._read_entry(entry, key, "web")
+    return sealed is not None and sealed == _file_digest(entry / f"{DATABASE}.db")
+
+
+@contextlib.contextmanager
+def _temporary(dataset: Dataset, cases: Sequence[Case]) -> Iterator[tuple[Path, bool]]:
+    with tempfile.TemporaryDirectory(prefix="kasegeru-web-") as tmp:
+        _build(Path(tmp), dataset, cases)
+        yield Path(tmp), False
+
+
 @contextlib.contextmanager
 def prepared(dataset: Dataset, cases: Sequence[Case], paths: Sequence[Path]
              ) -> Iterator[tuple[Path, bool]]:
-    """A directory with ``cases.db`` and ``metadata.json`` for these cases, and
-    whether it came from the cache. Without a usable cache it is a temporary
-    directory, removed afterwards."""
+    """A directory with ``cases.db`` for these cases, and whether it came from the
+    cache. Without a usable cache it is a temporary directory, removed afterwards.
+
+    A cached database is used only when it is sound (:func:`_sound`): anything
+    else in its place is a miss, removed and rebuilt, with one note. While it is
+    used the directory is held (a shared lock) so that pruning by another run
+    leaves it alone; a build happens in ``web/.tmp-XXXXXXXX``, held the same way,
+    and is renamed into place. A database larger than the cache's byte cap is
+    served from there and removed afterwards."""
     from kasegeru_cli import store
 
     key = None if store.cache_disabled() else _key(paths, cases)
     base = store.usable_dir(create=True) if key is not None else None
-    if key is None or base is None:
-        with tempfile.TemporaryDirectory(prefix="kasegeru-web-") as tmp:
-            _build(Path(tmp), dataset, cases)
-            yield Path(tmp), False
+    web = store.web_dir(base) if key is not None and base is not None else None
+    if key is None or base is None or web is None:
+        with _temporary(dataset, cases) as found:
+            yield found
         return
-    web = base / "web"
-    with contextlib.suppress(FileExistsError):
-        web.mkdir(mode=0o700)
     entry = web / key
-    hit = (entry / f"{DATABASE}.db").is_file() and (entry / "metadata.json").is_file()
-    if not hit:
-        building = Path(tempfile.mkdtemp(prefix=".tmp-", dir=web))
+    held = store.lock_dir(entry)
+    if held is not None and _sound(entry, key):
         try:
-            _build(building, dataset, cases)
+            with contextlib.suppress(OSError):
+                os.utime(entry)
+            store._prune(base)
+            yield entry, True
+        finally:
+            os.close(held)
+        return
+    if held is not None:
+        os.close(held)
+    if os.path.lexists(entry):
+        store._note(f"the web database in {entry} was damaged or not written by kasegeru; "
+                    "building it anew")
+        if not store.remove_unheld(entry):  # another serve holds it: build beside it
+            with _temporary(dataset, cases) as found:
+                yield found
+            return
+    with _building(web) as (building, held):
+        _build(building, dataset, cases)
+        fits = (building / f"{DATABASE}.db").stat().st_size <= store.max_bytes()
+        try:
+            if not fits or not _seal(building, key):
+                raise OSError("not kept")
             building.rename(entry)  # atomic; fails if another serve made it first
         except OSError:
-            if not (entry / "metadata.json").is_file():
-                raise
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        os.utime(entry)
-    _prune(web)
-    yield entry, hit
+            yield building, False  # served from the temporary directory, then removed
+            return
+        store._prune(base)
+        yield entry, False
 
 
-def _prune(web: Path) -> None:
-    """Keep the newest :data:`_KEEP` entries; delete only names this module writes."""
+@contextlib.contextmanager
+def _building(web: Path) -> Iterator[tuple[Path, int]]:
+    """A new temporary directory in ``web``, held (shared lock) until the end, then
+    closed; removed if it is still there (not renamed into place)."""
+    from kasegeru_cli import store
+
+    while True:
+        building = Path(tempfile.mkdtemp(prefix=".tmp-", dir=web))
+        held = store.lock_dir(building)
+        if held is None:
+            raise OSError(f"cannot open {building}")
+        try:
+            if building.stat().st_ino == os.fstat(held).st_ino:
+                break  # not removed by a pruner between mkdtemp and the lock
+        except OSError:
+            pass
+        os.close(held)
     try:
-        entries = sorted((p for p in web.iterdir() if _ENTRY.match(p.name) and p.is_dir()),
-                         key=lambda p: p.stat().st_mtime, reverse=True)
-    except OSError:
-        return
-    for old in entries[_KEEP:]:
-        shutil.rmtree(old, ignore_errors=True)
+        yield building, held
+    finally:
+        try:
+            if os.path.lexists(building):
+                shutil.rmtree(building, ignore_errors=True)
+        finally:
+            os.close(held)
 
 
 # --------------------------------------------------------------------------- Datasette
@@ -345,41 +445,223 @@ SETTINGS = {"truncate_cells_html": 160, "default_facet_size": 10}
 """Long texts (summaries, points) cut in the table view; a row's page shows them whole."""
 
 
-def make_datasette(database: Path, metadata_file: Path) -> Datasette:
-    """Datasette on ``database``, read-only (immutable), with its metadata: what
-    ``datasette -i DATABASE -m METADATA_FILE`` runs, and ``serve`` and the tests use."""
+def make_datasette(database: Path, metadata: Path | dict[str, Any],
+                   allow_sql: bool = False) -> Datasette:
+    """Datasette on ``database``, read-only (immutable), with its metadata (a dict,
+    or a file as ``export --format sqlite`` writes it): what ``datasette -i DATABASE
+    -m METADATA_FILE --setting default_allow_sql off`` runs, and ``serve`` and the
+    tests use. Arbitrary SQL (``?sql=``, ``_where=``) is off unless ``allow_sql``;
+    the tables, their search and facets, and the canned queries work either way.
+    No page shows where the database is (``/-/databases.json`` gives its file name
+    only)."""
     from datasette.app import Datasette
 
-    meta = json.loads(metadata_file.read_text(encoding="utf-8"))
-    return Datasette(immutables=[str(database)], metadata=meta, settings=SETTINGS)
+    class Served(Datasette):  # type: ignore[misc]
+        def _connected_databases(self) -> list[dict[str, Any]]:
+            return [{**d, "path": Path(d["path"]).name if d.get("path") else d.get("path")}
+                    for d in super()._connected_databases()]
+
+    meta = metadata if isinstance(metadata, dict) else \
+        json.loads(metadata.read_text(encoding="utf-8"))
+    settings = {**SETTINGS, "default_allow_sql": allow_sql}
+    return Served(immutables=[str(database)], metadata=meta, settings=settings)
 
 
-def port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+# --------------------------------------------------------------------------- where it listens
+
+
+class ListenError(Exception):
+    """The address and port cannot be listened on; the message says why."""
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+class Listening:
+    """Where ``serve`` listens: ``host`` as given, the address and port the socket
+    is bound to, every address of this machine that reaches it (all the
+    interfaces' for 0.0.0.0 or ::), the URL to open, and the ``Host`` headers
+    answered (loopback names, those addresses, and for a server others can
+    reach, this machine's name and ``host``; each with and without the port)."""
+
+    def __init__(self, host: str, port: int, sock: socket.socket) -> None:
+        self.host, self.socket = host, sock
+        bound, self.port = sock.getsockname()[:2]
+        self.bound = str(bound)
+        if self.bound not in ("0.0.0.0", "::"):
+            self.addresses = [self.bound]
+        elif self.bound == "0.0.0.0":
+            self.addresses = _interface_addresses(socket.AF_INET)
+        else:
+            self.addresses = _interface_addresses(socket.AF_INET6)
+            if not sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY):
+                self.addresses += _interface_addresses(socket.AF_INET)
+        self.loopback_only = all(_is_loopback(a) for a in self.addresses)
+
+    @property
+    def url(self) -> str:
+        shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.bound, self.bound)
+        return f"http://{_bracketed(shown)}:{self.port}/{DATABASE}/cases"
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        names = {*LOOPBACK_NAMES, *(_bracketed(a) for a in self.addresses)}
+        if not self.loopback_only:
+            names |= {socket.gethostname().lower(), self.host.lower()}
+        names.discard("")
+        return frozenset(names | {f"{n}:{self.port}" for n in names})
+
+    def __enter__(self) -> Listening:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.socket.close()
+
+
+def _bracketed(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+def _is_loopback(address: str) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def _interface_addresses(family: int) -> list[str]:
+    """The addresses of this machine's interfaces (Linux: read from the kernel;
+    elsewhere what its host name resolves to, and loopback), sorted, loopback last."""
+    found: set[str] = set()
+    if family == socket.AF_INET6:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path("/proc/net/if_inet6").read_text().splitlines():
+                raw = line.split()[0]
+                found.add(socket.inet_ntop(socket.AF_INET6, bytes.fromhex(raw)))
+        found.add("::1")
+    else:
+        with contextlib.suppress(ImportError, OSError, AttributeError):
+            import fcntl
+            import struct
+
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for _, name in socket.if_nameindex():
+                    with contextlib.suppress(OSError):
+                        packed = fcntl.ioctl(s.fileno(), 0x8915,  # SIOCGIFADDR
+                                             struct.pack("256s", name.encode()[:15]))
+                        found.add(socket.inet_ntoa(packed[20:24]))
+        found.add("127.0.0.1")
+    if len(found) <= 1:
+        with contextlib.suppress(OSError):
+            for info in socket.getaddrinfo(socket.gethostname(), None, family):
+                found.add(str(info[4][0]))
+    return sorted(found, key=lambda a: (_is_loopback(a), a))
+
+
+def listening(host: str, port: int) -> Listening:
+    """A socket bound to ``host``:``port``, which :func:`run` serves on (so what is
+    printed is what is bound): IPv6 when the host has a colon (``::`` takes IPv4
+    too, unless the system says otherwise), else IPv4 (``''`` and ``0`` are every
+    IPv4 interface). :class:`ListenError` says why not: in use, permission denied,
+    not an address of this machine, unknown host."""
+    import errno
+
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # [::1], as in a URL
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    where = f"{_bracketed(host) if host else '0.0.0.0'}:{port}"
+    s = socket.socket(family)
+    try:
         try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
             s.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except socket.gaierror as e:
+            raise ListenError(f"cannot listen on {where}: unknown host ({e.strerror})") from e
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                why = "the port is in use (try --port)"
+            elif e.errno == errno.EACCES:
+                why = (f"permission denied (port {port} needs privileges; "
+                       "try --port 8001)" if port < 1024 else "permission denied")
+            elif e.errno == errno.EADDRNOTAVAIL:
+                why = "the address is not this machine's (try --host 127.0.0.1)"
+            else:
+                why = e.strerror or str(e)
+            raise ListenError(f"cannot listen on {where}: {why}") from e
+        s.set_inheritable(False)
+        return Listening(host, port, s)
+    except BaseException:
+        s.close()
+        raise
 
 
-def url_for(host: str, port: int) -> str:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/{DATABASE}/cases"
+def exposure_warning(where: Listening) -> str | None:
+    """The warning for a server other machines can reach, naming its addresses."""
+    if where.loopback_only:
+        return None
+    others = [a for a in where.addresses if not _is_loopback(a)]
+    shown = ", ".join(_bracketed(a) for a in others[:8]) + (" …" if len(others) > 8 else "")
+    return (f"Warning: listening on {shown} (port {where.port}), not only on this machine: "
+            "anyone who can reach these addresses can browse the cases. "
+            "Leave out --host to listen on 127.0.0.1 only.")
 
 
-def run(directory: Path, host: str, port: int, open_browser: bool) -> None:
+SQL_WARNING = ("Warning: --sql lets any page open in your browser run any SQL on this "
+               "server (a single query can take all its memory and time).")
+
+
+def host_guard(app: Any, hosts: frozenset[str]) -> Any:
+    """An ASGI app that answers 403 to a request whose ``Host`` header is not one
+    of ``hosts`` (a web page whose name an attacker points at 127.0.0.1, DNS
+    rebinding, cannot read the server) and passes the rest to ``app``."""
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") in ("http", "websocket"):
+            host = b""
+            for name, value in scope.get("headers") or ():
+                if name.lower() == b"host":
+                    host = value
+                    break
+            if host.decode("latin-1").strip().lower() not in hosts:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                body = b"403 Forbidden: this server answers to localhost (127.0.0.1) only.\n"
+                await send({"type": "http.response.start", "status": 403,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def run(directory: Path, where: Listening, open_browser: bool,
+        metadata: dict[str, Any], allow_sql: bool = False) -> None:
     """Serve until interrupted (Ctrl-C ends it cleanly)."""
     import asyncio
     import webbrowser
 
     import uvicorn
 
-    ds = make_datasette(directory / f"{DATABASE}.db", directory / "metadata.json")
+    ds = make_datasette(directory / f"{DATABASE}.db", metadata, allow_sql=allow_sql)
+    # With rich installed, Datasette prints every 403 and 404 (a refused ?sql=, a
+    # mistyped URL) as a full-screen traceback on stdout: the page says it all.
+    # (Imported after datasette.app: first, it would be registered half-made.)
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
     asyncio.run(ds.invoke_startup())
-    url = url_for(host, port)
-    sys.stderr.write(f"Serving at {url}  (Ctrl-C to stop)\n")
+    where.socket.listen(2048)  # connections wait from now on: the line below is true
+    sys.stderr.write(f"Serving at {where.url}  (Ctrl-C to stop)\n")
     sys.stderr.flush()
     if open_browser:
-        webbrowser.open(url)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+        webbrowser.open(where.url)
+    config = uvicorn.Config(host_guard(ds.app(), where.hosts), log_level="warning",
+                            lifespan="on")
+    uvicorn.Server(config).run(sockets=[where.socket])
