@@ -179,17 +179,18 @@ def test_show_by_alias_and_width(cli: Cli) -> None:
 # its TOML table order: summary there follows tags).
 DOCUMENTED_KEYS = [
     "id", "name", "name_en", "summary", "summary_en", "aliases", "types", "types_basis",
-    "types_note", "category", "flow", "sector", "tags", "points", "challenges", "related",
+    "types_note", "types_note_en", "category", "category_en", "flow", "flow_en", "sector",
+    "tags", "tags_en", "points", "points_en", "challenges", "challenges_en", "related",
     "topics", "topic_evidence", "started", "started_fiscal", "started_evidence",
     "actors", "locations", "timeline", "figures", "sources"]
 DOCUMENTED_SUB_KEYS = {
-    "actors": ["name", "role", "kind", "lead", "kind_evidence"],
-    "locations": ["role", "prefecture", "municipality", "area", "country", "note", "regions",
-                  "planned"],
-    "timeline": ["date", "event", "fiscal", "planned", "until", "source"],
-    "figures": ["label", "value", "unit", "value_max", "as_of", "fiscal", "planned",
-                "qualifier", "note"],
-    "sources": ["source", "section", "item"],
+    "actors": ["name", "name_en", "role", "role_en", "kind", "lead", "kind_evidence"],
+    "locations": ["role", "prefecture", "municipality", "area", "area_en", "country", "note",
+                  "note_en", "regions", "planned"],
+    "timeline": ["date", "event", "event_en", "fiscal", "planned", "until", "source"],
+    "figures": ["label", "label_en", "value", "unit", "unit_en", "value_max", "as_of", "fiscal",
+                "planned", "qualifier", "qualifier_en", "note", "note_en"],
+    "sources": ["source", "section", "section_en", "item"],
 }
 
 

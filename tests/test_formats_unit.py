@@ -197,8 +197,8 @@ def test_nested_json_cells() -> None:
     assert rows[0] == list(columns)
     assert rows[1] == [
         "c1", '["a","b"]', "[]", "true", "", '{"t":"句"}',
-        '[{"role":"main","prefecture":"東京都","municipality":"渋谷区","area":null,'
-        '"country":null,"note":null,"regions":[],"planned":false}]',
+        '[{"role":"main","prefecture":"東京都","municipality":"渋谷区","area":null,"area_en":null,'
+        '"country":null,"note":null,"note_en":null,"regions":[],"planned":false}]',
         '["東京都"]', "[]"]
     assert rows[2] == ["c2", "[]", "[]", "false", "", "{}", "[]", "[]", "[]"]
     # compact JSON, non-ASCII as is, quotes doubled by the CSV writer

@@ -193,11 +193,12 @@ def test_case_value_of_nested_and_derived_fields() -> None:
     assert case_value(FULL, "started") == "2016-04"
     assert case_value(BARE, "started") is None
     assert case_value(FULL, "sources") == [
-        {"source": "2019-report", "section": "第3章", "item": "２．"},
-        {"source": "bessi", "section": "別紙1", "item": None}]
+        {"source": "2019-report", "section": "第3章", "section_en": None, "item": "２．"},
+        {"source": "bessi", "section": "別紙1", "section_en": None, "item": None}]
     assert case_value(FULL, "locations")[2] == {
         "role": "partner", "prefecture": None, "municipality": None, "area": "九州地方",
-        "country": None, "note": None, "regions": ["kyushu"], "planned": False}
+        "area_en": None, "country": None, "note": None, "note_en": None, "regions": ["kyushu"],
+        "planned": False}
 
 
 def test_pick_keeps_the_order_asked() -> None:
@@ -221,8 +222,9 @@ def test_records_json_from_the_cache_is_the_same_text() -> None:
     one = json.loads(rendered)
     assert [r["id"] for r in one] == ["kumo", "hadaka"]
     assert one[0]["figures"][1] == {
-        "label": "拠点数", "value": 24, "unit": "拠点", "value_max": 30, "as_of": None,
-        "fiscal": False, "planned": True, "qualifier": None, "note": None}
+        "label": "拠点数", "label_en": None, "value": 24, "unit": "拠点", "unit_en": None,
+        "value_max": 30, "as_of": None, "fiscal": False, "planned": True, "qualifier": None,
+        "qualifier_en": None, "note": None, "note_en": None}
     cached = cache_of(FULL, BARE)
     assert records_json([BARE, FULL], cached) == records_json([BARE, FULL])
     assert records_json([], cached) == records_json([]) == "[]\n"

@@ -849,7 +849,7 @@ def types(
     zero = {"named": 0, "group": 0, "editorial": 0}
     rows = [{
         "slug": t.slug, "name": t.name, "name_en": t.name_en, "definition": t.definition,
-        "defined_in": t.defined_in, "examples": list(t.examples),
+        "definition_en": t.definition_en, "defined_in": t.defined_in, "examples": list(t.examples),
         **{f"cases_{basis}": n for basis, n in counts.get(slug, zero).items()},
     } for slug, t in cat.dataset.types.items()]
 
@@ -882,7 +882,7 @@ def topics(
     counts = dict(cat.stats("topic"))
     rows = [{
         "slug": t.slug, "name": t.name, "name_en": t.name_en, "criterion": t.criterion,
-        "variants": list(t.variants), "cases": counts.get(slug, 0),
+        "criterion_en": t.criterion_en, "variants": list(t.variants), "cases": counts.get(slug, 0),
     } for slug, t in cat.dataset.topics.items()]
 
     def table() -> "RenderableType":

@@ -444,24 +444,29 @@ class Field:
 
 
 ACTOR = {"name": Field(_is_str, True), "role": Field(_is_str), "kind": Field(_is_str),
-         "lead": Field(_is_bool), "kind_evidence": Field(_is_str)}
+         "lead": Field(_is_bool), "kind_evidence": Field(_is_str),
+         "name_en": Field(_is_str), "role_en": Field(_is_str)}
 LOCATION = {
     "prefecture": Field(_is_str), "municipality": Field(_is_str), "area": Field(_is_str),
     "country": Field(_is_str), "role": Field(_is_str, True), "note": Field(_is_text),
     "regions": Field(_is_str_list), "planned": Field(_is_bool),
+    "area_en": Field(_is_str), "note_en": Field(_is_text),
 }
 EVENT = {
     "date": Field(date_problem, True), "event": Field(_is_str, True),
     "fiscal": Field(_is_bool), "planned": Field(_is_bool), "until": Field(date_problem),
-    "source": Field(_is_str),
+    "source": Field(_is_str), "event_en": Field(_is_str),
 }
 FIGURE = {
     "label": Field(_is_str, True), "value": Field(_is_number, True), "unit": Field(_is_str),
     "value_max": Field(_is_number), "as_of": Field(date_problem), "fiscal": Field(_is_bool),
     "planned": Field(_is_bool), "qualifier": Field(_is_str), "note": Field(_is_text),
+    "label_en": Field(_is_str), "unit_en": Field(_is_str), "qualifier_en": Field(_is_str),
+    "note_en": Field(_is_text),
 }
 SOURCE_REF = {
     "source": Field(_is_str, True), "section": Field(_is_str, True), "item": Field(_is_str),
+    "section_en": Field(_is_str),
 }
 SUBTABLES: dict[str, tuple[dict[str, Field], type]] = {
     "actors": (ACTOR, Actor),
@@ -480,16 +485,20 @@ CASE = {
     "related": Field(_is_str_list), "topics": Field(_is_str_list),
     "topic_evidence": Field(_is_str_table), "started": Field(date_problem),
     "started_fiscal": Field(_is_bool), "started_evidence": Field(_is_str),
+    "types_note_en": Field(_is_text), "category_en": Field(_is_str), "flow_en": Field(_is_str),
+    "tags_en": Field(_is_str_list), "points_en": Field(_is_text_list),
+    "challenges_en": Field(_is_text_list),
 }
 CASE_KEYS = [*CASE, *SUBTABLES]
 TYPE = {
     "name": Field(_is_str, True), "name_en": Field(_is_str, True),
     "definition": Field(_is_text, True), "defined_in": Field(_is_str, True),
-    "examples": Field(_is_str_list),
+    "examples": Field(_is_str_list), "definition_en": Field(_is_text),
 }
 TOPIC = {
     "name": Field(_is_str, True), "name_en": Field(_is_str, True),
     "criterion": Field(_is_text, True), "variants": Field(_is_str_list),
+    "criterion_en": Field(_is_text),
 }
 SOURCE = {
     "file": Field(_is_str, True), "title": Field(_is_str, True), "title_en": Field(_is_str, True),
@@ -590,6 +599,7 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
                 if checked is None:
                     ok = False
                     continue
+                ok &= _check_english_pairs(checked, report)
                 if key == "locations":
                     ok &= _check_location(checked, report)
                 if key == "timeline" and "until" in checked and _date_end(checked["until"]) < \
@@ -682,6 +692,8 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
         report(f"{c['sector']!r} must be \"public\" or \"private\"", "sector")
         ok = False
     ok &= _check_editorial(c, values, report)
+    ok &= _check_parallel_english(c, report)
+    ok &= _check_english_pairs(c, report)
     for key in ("aliases", "types", "tags", "related", "topics"):
         seen: set[str] = set()
         for item in c.get(key, ()):
@@ -689,6 +701,41 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
                 report(f"{item!r} is listed twice", key)
                 ok = False
             seen.add(item)
+    return ok
+
+
+PARALLEL_EN = ("tags", "points", "challenges")
+"""Case arrays whose English (``<name>_en``) is an array of the same length and order."""
+
+
+def _check_parallel_english(c: Mapping[str, Any],
+                            report: Callable[[str, str | None], None]) -> bool:
+    """``points_en`` … translate ``points`` … item for item (docs/DATA.md "English")."""
+    ok = True
+    for key in PARALLEL_EN:
+        english = c.get(f"{key}_en")
+        if english is None:
+            continue
+        japanese = c.get(key, ())
+        if len(english) != len(japanese):
+            report(f"has {len(english)} item{'s' if len(english) != 1 else ''} but {key} has "
+                   f"{len(japanese)}: give the English of every item of {key}, in its order "
+                   f"(or leave {key}_en out)", f"{key}_en")
+            ok = False
+    return ok
+
+
+def _check_english_pairs(table: Mapping[str, Any],
+                         report: Callable[[str, str | None], None]) -> bool:
+    """An English text (``area_en``) needs the Japanese it translates (``area``)."""
+    ok = True
+    for key in table:
+        base = key[:-3]
+        if key.endswith("_en") and base not in ("name", "summary", *PARALLEL_EN) and \
+                table.get(base) is None:
+            report(f"is the English of {base}, which is not given here: give {base} too, "
+                   f"or leave {key} out", key)
+            ok = False
     return ok
 
 

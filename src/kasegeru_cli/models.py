@@ -35,8 +35,12 @@ class Actor:
 
     name: str
     """As printed, e.g. ``（株）ツクルバ``."""
+    name_en: str | None = field(default=None, kw_only=True)
+    """English: the organisation's own English name where the documents print it,
+    else a plain translation (docs/DATA.md "English")."""
     role: str | None = None
     """As printed or a short Japanese role: ``運営``, ``設置``, ``連携先``."""
+    role_en: str | None = field(default=None, kw_only=True)
     kind: str | None = None
     """Editorial: one of :data:`ACTOR_KINDS` (``company``, ``university`` …)."""
     lead: bool = False
@@ -58,9 +62,11 @@ class Location:
     """As printed, without the prefecture: ``英田郡西粟倉村``, ``渋谷区``."""
     area: str | None = None
     """A district, building or wide scope: ``天神エリア``, ``渋谷ヒカリエ内``, ``全国``."""
+    area_en: str | None = field(default=None, kw_only=True)
     country: str | None = None
     """Only for places outside Japan."""
     note: str | None = None
+    note_en: str | None = field(default=None, kw_only=True)
     regions: tuple[str, ...] = ()
     """Editorial: for a place printed only as an area (``九州地方``), the regions it names."""
     planned: bool = False
@@ -81,6 +87,7 @@ class Event:
     date: str
     """ISO 8601 as precise as the source: ``2017``, ``2017-04``, ``2017-04-20``."""
     event: str
+    event_en: str | None = field(default=None, kw_only=True)
     fiscal: bool = False
     """The date is a Japanese fiscal year (年度, April–March)."""
     planned: bool = False
@@ -97,9 +104,11 @@ class Figure:
     """A number with what it measures, as printed."""
 
     label: str
+    label_en: str | None = field(default=None, kw_only=True)
     value: float | int
     unit: str | None = None
     """As printed: ``人``, ``社``, ``億円``, ``%``; absent when the document prints none."""
+    unit_en: str | None = field(default=None, kw_only=True)
     value_max: float | int | None = None
     """Upper end of a range (``2～20名``)."""
     as_of: str | None = None
@@ -108,7 +117,9 @@ class Figure:
     """A target rather than an achieved value."""
     qualifier: str | None = None
     """``約``, ``以上``, ``超``, ``程度``, ``延べ`` …"""
+    qualifier_en: str | None = field(default=None, kw_only=True)
     note: str | None = None
+    note_en: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,7 @@ class SourceRef:
     """A key of ``[sources]``."""
     section: str
     """The section heading, as printed."""
+    section_en: str | None = field(default=None, kw_only=True)
     item: str | None = None
     """The item number, as printed (``２．``, ``①``)."""
 
@@ -137,12 +149,19 @@ class Case:
     types_basis: TypesBasis | None = None
     """Whether ``types`` is the report's own placement or an editorial judgement."""
     types_note: str | None = None
+    types_note_en: str | None = field(default=None, kw_only=True)
     category: str | None = None
+    category_en: str | None = field(default=None, kw_only=True)
     flow: str | None = None
+    flow_en: str | None = field(default=None, kw_only=True)
     sector: Sector | None = None
     tags: tuple[str, ...] = ()
+    tags_en: tuple[str, ...] = field(default=(), kw_only=True)
+    """English of ``tags``, item for item (same length and order), or empty."""
     points: tuple[str, ...] = ()
+    points_en: tuple[str, ...] = field(default=(), kw_only=True)
     challenges: tuple[str, ...] = ()
+    challenges_en: tuple[str, ...] = field(default=(), kw_only=True)
     related: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     """Editorial: slugs of ``[topics]`` whose criterion the case's text meets."""
@@ -197,6 +216,7 @@ class CaseType:
     name_en: str
     definition: str
     """The report's own words."""
+    definition_en: str | None = field(default=None, kw_only=True)
     defined_in: str
     examples: tuple[str, ...] = ()
     """Case ids the report itself names as examples of the type."""
@@ -211,6 +231,7 @@ class Topic:
     name_en: str
     criterion: str
     """When a case gets the topic."""
+    criterion_en: str | None = field(default=None, kw_only=True)
     variants: tuple[str, ...] = ()
     """Spellings and near-synonyms people type, Japanese and English."""
 

@@ -87,7 +87,7 @@ def _object(cls: type, title: str) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         prop = _json_type(hints[f.name], f.name, cls.__name__)
-        doc = _ATTRIBUTE_DOCS.get((cls.__name__, f.name))
+        doc = _ATTRIBUTE_DOCS.get((cls.__name__, f.name)) or _english_doc(cls, f.name)
         if doc:
             prop["description"] = doc
         enum = _ENUMS.get(f"{f.name}@{_SUB.get(cls, '')}") or (
@@ -105,6 +105,19 @@ def _object(cls: type, title: str) -> dict[str, Any]:
         props["regions"]["items"] = {"enum": [r.slug for r in REGIONS]}
     return {"type": "object", "title": title, "properties": props,
             "required": list(props), "additionalProperties": False}
+
+
+def _english_doc(cls: type, name: str) -> str | None:
+    """The description of an English field (``points_en``): what it translates."""
+    base = name[:-3]
+    if not name.endswith("_en") or base not in {f.name for f in dataclasses.fields(cls)} or \
+            (cls is Case and base in ("name", "summary")):
+        return None
+    if cls is Case and base in ("tags", "points", "challenges"):
+        return (f"English of {base}, item for item (same length and order); [] where the "
+                "record has no English yet (docs/DATA.md \"English\")")
+    return (f"English of {base}; null where {base} is null or not translated yet "
+            "(docs/DATA.md \"English\")")
 
 
 _ATTRIBUTE_DOCS = {
@@ -127,6 +140,9 @@ _ATTRIBUTE_DOCS = {
 }
 
 
+_TOP_EN = "English of {}; null where not translated yet (docs/DATA.md \"English\")"
+
+
 def _defs() -> dict[str, Any]:
     defs = {name: _object(cls, cls.__name__) for cls, name in _SUB.items()}
     defs["case"] = _object(Case, "Case")
@@ -141,18 +157,22 @@ def _defs() -> dict[str, Any]:
     defs["type"] = {"type": "object", "additionalProperties": False, "properties": {
         "slug": {"enum": list(TYPE_SLUGS)}, "name": {"type": "string"},
         "name_en": {"type": "string"}, "definition": {"type": "string"},
+        "definition_en": {"type": ["string", "null"], "description": _TOP_EN.format("definition")},
         "defined_in": {"type": "string"},
         "examples": {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
         "cases_named": {"type": "integer"}, "cases_group": {"type": "integer"},
         "cases_editorial": {"type": "integer"}},
-        "required": ["slug", "name", "name_en", "definition", "defined_in", "examples",
+        "required": ["slug", "name", "name_en", "definition", "definition_en", "defined_in",
+                     "examples",
                      "cases_named", "cases_group", "cases_editorial"]}
     defs["topic"] = {"type": "object", "additionalProperties": False, "properties": {
         "slug": {"type": "string", "pattern": ID_PATTERN}, "name": {"type": "string"},
         "name_en": {"type": "string"}, "criterion": {"type": "string"},
+        "criterion_en": {"type": ["string", "null"], "description": _TOP_EN.format("criterion")},
         "variants": {"type": "array", "items": {"type": "string"}},
         "cases": {"type": "integer"}},
-        "required": ["slug", "name", "name_en", "criterion", "variants", "cases"]}
+        "required": ["slug", "name", "name_en", "criterion", "criterion_en", "variants",
+                     "cases"]}
     defs["source"] = {"type": "object", "additionalProperties": False, "properties": {
         "id": {"type": "string"}, "file": {"type": "string"}, "title": {"type": "string"},
         "title_en": {"type": "string"}, "publisher": {"type": ["string", "null"]},
