@@ -29,6 +29,7 @@ from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from typer._click.exceptions import ClickException
 
     from kasegeru_cli.store import Loaded
 
@@ -449,8 +450,10 @@ def _apply_filters(filters: Filters) -> list[Case]:
 
 
 def _say_notes(filters: Filters) -> None:
+    from kasegeru_cli.text import escape_controls
+
     for note in filters.notes:
-        sys.stderr.write(f"Note: {note}\n")
+        sys.stderr.write(f"Note: {escape_controls(note)}\n")
     filters.notes.clear()
 
 
@@ -601,8 +604,10 @@ def _install_completion(ctx: typer.Context, value: bool) -> None:
     completion_init()
     shell, path = install(shell=_completion_shell(""), prog_name="kasegeru",
                           complete_var="_KASEGERU_COMPLETE")
-    sys.stderr.write(f"{shell} completion installed in {path}; it takes effect in a new "
-                     "terminal.\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"{shell} completion installed in {escape_controls(str(path))}; it takes "
+                     "effect in a new terminal.\n")
     raise typer.Exit()
 
 
@@ -977,7 +982,9 @@ def export(
         fail(str(e), EXIT_USAGE)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
-    sys.stderr.write(f"Wrote {len(cases)} cases to {output}\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"Wrote {len(cases)} cases to {escape_controls(str(output))}\n")
     if fmt is ExportFormat.sqlite and output is not None:
         _write_metadata(cat, output, force)
 
@@ -1006,7 +1013,10 @@ def _write_metadata(cat: Catalog, database: Path, force: bool) -> None:
         write_atomic(path, partial(Path.write_text, data=text, encoding="utf-8"), force=force)
     except OSError as e:
         fail(f"cannot write {path}: {e.strerror or e}", EXIT_NOT_FOUND)
-    sys.stderr.write(f"Wrote Datasette's metadata to {path}: datasette {database} -m {path}\n")
+    from kasegeru_cli.text import escape_controls
+
+    shown, db = escape_controls(str(path)), escape_controls(str(database))
+    sys.stderr.write(f"Wrote Datasette's metadata to {shown}: datasette {db} -m {shown}\n")
 
 
 @app.command()
@@ -1053,7 +1063,9 @@ def serve(
     try:
         with web.prepared(catalog().dataset, cases, paths) as (directory, cached):
             how = "from the cache" if cached else "built"
-            sys.stderr.write(f"{len(cases)} cases ({how}: {directory})\n")
+            from kasegeru_cli.text import escape_controls
+
+            sys.stderr.write(f"{len(cases)} cases ({how}: {escape_controls(str(directory))})\n")
             web.run(directory, host, port, open_browser)
     except OSError as e:
         fail(f"cannot serve: {e.strerror or e}", EXIT_NOT_FOUND)
@@ -1180,7 +1192,9 @@ def validate(
     except DatasetError as e:
         _report_problems(e)
         raise typer.Exit(EXIT_NOT_FOUND) from None
-    names = ", ".join(str(p) for p in files)
+    from kasegeru_cli.text import escape_controls
+
+    names = ", ".join(escape_controls(str(p)) for p in files)
     emit(f"OK: {len(dataset.cases)} cases, {len(dataset.sources)} sources, "
          f"{len(dataset.types)} types, {len(dataset.topics)} topics ({names})\n")
 
@@ -1225,6 +1239,18 @@ def cite(
 # --------------------------------------------------------------------------- entry point
 
 
+def _show_usage_error(e: "ClickException") -> None:
+    """click's usage message, with what the user typed escaped (click shows
+    option values with ``repr``, but not an unknown option's name)."""
+    import io
+
+    from kasegeru_cli.text import escape_controls
+
+    buf = io.StringIO()
+    e.show(file=buf)
+    sys.stderr.write(escape_controls(buf.getvalue()))
+
+
 def run() -> int:
     """Run the app on ``sys.argv``; turn every failure into a message and an exit code."""
     use_utf8()
@@ -1244,12 +1270,15 @@ def run() -> int:
         from typer._click.exceptions import ClickException
 
         if isinstance(e, ClickException):
-            e.show()
+            _show_usage_error(e)
             code = e.exit_code
         elif os.environ.get("KASEGERU_DEBUG"):
             raise
         else:
-            sys.stderr.write(f"Error: internal error: {type(e).__name__}: {e}\n"
+            from kasegeru_cli.text import escape_controls
+
+            sys.stderr.write(f"Error: internal error: {type(e).__name__}: "
+                             f"{escape_controls(str(e))}\n"
                              "Set KASEGERU_DEBUG=1 to see the traceback, and please report it.\n")
             code = EXIT_NOT_FOUND
     return code if isinstance(code, int) else EXIT_OK

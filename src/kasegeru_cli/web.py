@@ -376,7 +376,9 @@ def run(directory: Path, host: str, port: int, open_browser: bool) -> None:
     ds = make_datasette(directory / f"{DATABASE}.db", directory / "metadata.json")
     asyncio.run(ds.invoke_startup())
     url = url_for(host, port)
-    sys.stderr.write(f"Serving at {url}  (Ctrl-C to stop)\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"Serving at {escape_controls(url)}  (Ctrl-C to stop)\n")
     sys.stderr.flush()
     if open_browser:
         webbrowser.open(url)

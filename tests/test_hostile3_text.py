@@ -1,0 +1,145 @@
+"""Hostile input, round three (issue 21): what reaches the terminal, and what
+the loader accepts. The installed console script in a subprocess, with a
+scratch HOME and cache directory, where the behaviour is the process's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL
+
+BIN = shutil.which("kasegeru", path=str(Path(sys.executable).parent))
+
+pytestmark = pytest.mark.skipif(BIN is None, reason="console script not installed")
+
+# ESC (a colour), a one-character CSI, a right-to-left override, a first-strong
+# isolate and a zero-width space: none may reach the terminal raw.
+EVIL = "x\x1b[31m\x9b\u202e\u2066\u200b"
+EVIL_SHOWN = "x\\x1b[31m\\x9b\\u202e\\u2066\\u200b"
+RAW = [b"\x1b", "\x9b".encode(), "\u202e".encode(), "\u2066".encode(), "\u200b".encode()]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith(("LC_", "LANG", "KASEGERU_", "COLUMNS", "LINES"))}
+    return {**keep, "HOME": str(home), "KASEGERU_CACHE_DIR": str(tmp_path / "cache"),
+            "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def run(env: dict[str, str], *args: str, **kw: object) -> subprocess.CompletedProcess[bytes]:
+    assert BIN is not None
+    options: dict[str, object] = {"capture_output": True, "timeout": 120, **kw}
+    return subprocess.run([BIN, *args], env=env, check=False,  # type: ignore[call-overload, no-any-return]
+                          **options)
+
+
+def assert_escaped(output: bytes) -> None:
+    for raw in RAW:
+        assert raw not in output, output
+    assert EVIL_SHOWN.encode() in output, output
+
+
+def minimal(directory: Path, name: str = "mine.toml", text: str = MINIMAL) -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- 4: paths
+
+
+def test_validate_ok_line_escapes_the_path(env: dict[str, str], tmp_path: Path) -> None:
+    path = minimal(tmp_path, f"{EVIL}.toml")
+    result = run(env, "validate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"OK: 2 cases, 1 sources, 1 types, 0 topics "
+                             f"({tmp_path}/{EVIL_SHOWN}.toml)\n").encode()
+
+
+def test_export_wrote_line_escapes_the_path(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / f"{EVIL}.json"
+    result = run(env, "--data", str(minimal(tmp_path)), "export", "-f", "json", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert result.stderr == f"Wrote 2 cases to {tmp_path}/{EVIL_SHOWN}.json\n".encode()
+
+
+def test_export_sqlite_lines_escape_the_paths(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / f"{EVIL}.db"
+    result = run(env, "--data", str(minimal(tmp_path)), "export", "-f", "sqlite", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    db, meta = f"{tmp_path}/{EVIL_SHOWN}.db", f"{tmp_path}/{EVIL_SHOWN}.metadata.json"
+    assert result.stderr.decode().splitlines() == [
+        f"Wrote 2 cases to {db}",
+        f"Wrote Datasette's metadata to {meta}: datasette {db} -m {meta}"]
+
+
+def test_cache_note_escapes_the_directory(env: dict[str, str], tmp_path: Path) -> None:
+    cache = tmp_path / EVIL
+    cache.mkdir()
+    cache.chmod(0o777)  # others can write it: not used, with one note
+    result = run({**env, "KASEGERU_CACHE_DIR": str(cache)}, "list", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(
+        f"Note: not using the cache in {tmp_path}/{EVIL_SHOWN}: other users can write to it"
+        .encode())
+    assert_escaped(result.stderr)
+
+
+def test_serve_line_escapes_the_cache_directory(env: dict[str, str], tmp_path: Path) -> None:
+    pytest.importorskip("datasette")
+    cache = tmp_path / EVIL
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert BIN is not None
+    proc = subprocess.Popen(
+        [BIN, "--data", str(minimal(tmp_path)), "serve", "--port", str(port)],
+        env={**env, "KASEGERU_CACHE_DIR": str(cache)}, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=60)
+    assert line.startswith(f"2 cases (built: {tmp_path}/{EVIL_SHOWN}/".encode()), line
+    assert_escaped(line)
+
+
+def test_usage_errors_escape_what_was_typed(env: dict[str, str]) -> None:
+    result = run(env, "list", f"--{EVIL}")
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"Error: No such option: --{EVIL_SHOWN}\n".encode())
+
+
+def test_filter_notes_escape_what_was_typed(env: dict[str, str]) -> None:
+    result = run(env, "list", "--tag", f"移住{EVIL}")
+    assert result.returncode == 0
+    assert result.stderr.startswith(f"Note: no tag contains '移住{EVIL_SHOWN}'".encode()), \
+        result.stderr
+    assert_escaped(result.stderr)
+
+
+@pytest.mark.parametrize(("char", "shown"), [
+    ("\x00", "\\x00"), ("\x1b", "\\x1b"), ("\x7f", "\\x7f"), ("\x85", "\\x85"),
+    ("\u202a", "\\u202a"), ("\u202e", "\\u202e"), ("\u2066", "\\u2066"), ("\u2069", "\\u2069"),
+    ("\u200e", "\\u200e"), ("\u200f", "\\u200f"), ("\u061c", "\\u061c"),
+    ("\u200b", "\\u200b"), ("\u200c", "\\u200c"), ("\u200d", "\\u200d"), ("\u2060", "\\u2060"),
+    ("\ufeff", "\\ufeff"),
+    ("\n", "\n"), ("\t", "\t"), ("\u3000", "\u3000"), ("é", "é"),  # kept as they are
+])
+def test_escape_controls_covers_every_invisible_kind(char: str, shown: str) -> None:
+    from kasegeru_cli.text import escape_controls
+
+    assert escape_controls(f"a{char}b") == f"a{shown}b"
