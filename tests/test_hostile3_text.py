@@ -143,3 +143,100 @@ def test_escape_controls_covers_every_invisible_kind(char: str, shown: str) -> N
     from kasegeru_cli.text import escape_controls
 
     assert escape_controls(f"a{char}b") == f"a{shown}b"
+
+
+# ----------------------------------------------------------------------------- 5: loader
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    from kasegeru_cli.loader import DatasetError, load_files
+
+    path = minimal(tmp_path, "mine.toml", text)
+    with pytest.raises(DatasetError) as info:
+        load_files([path])
+    return [str(p).replace(str(path), "mine.toml") for p in info.value.problems]
+
+
+BIDI_TAIL = "which reorders how text is shown; text here may not"
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('name = "アルファ"', 'name = "invoice\\u202Etxt.exe"',
+     "mine.toml:18: case alpha: field name: holds the bidirectional control U+202E "
+     f"(at character 8), {BIDI_TAIL}"),
+    ('summary = "アルファの概要。"', 'summary = "アルファ\\n\\u2066の概要。"',  # prose too
+     "mine.toml:20: case alpha: field summary: holds the bidirectional control U+2066 "
+     f"(at character 6), {BIDI_TAIL}"),
+    ('event = "開設"', 'event = "開\\u200F設"',
+     "mine.toml:33: case alpha: field timeline[1].event: holds the bidirectional control "
+     f"U+200F (at character 2), {BIDI_TAIL}"),
+    ('definition = "拠点を形成し…"', 'definition = "\\u061C拠点"',
+     "mine.toml:6: field types.coworking.definition: holds the bidirectional control U+061C "
+     f"(at character 1), {BIDI_TAIL}"),
+    ('related = ["beta"]', 'related = ["beta"]\ntags = ["移住", "a\\u202Ab"]',
+     "mine.toml:25: case alpha: field tags: item 2 holds the bidirectional control U+202A "
+     f"(at character 2), {BIDI_TAIL}"),
+])
+def test_bidi_controls_are_refused_in_every_text(tmp_path: Path, old: str, new: str,
+                                                  expected: str) -> None:
+    assert old in MINIMAL
+    assert problems(tmp_path, MINIMAL.replace(old, new))[0] == expected
+
+
+@pytest.mark.parametrize("char", ["200B", "200C", "200D", "2060", "FEFF"])
+def test_zero_width_characters_are_refused_in_aliases(tmp_path: Path, char: str) -> None:
+    # Two aliases that differ only by the invisible character: both loaded before.
+    text = MINIMAL.replace('id = "alpha"', f'id = "alpha"\naliases = ["co\\u{char}ba", "coba"]')
+    assert problems(tmp_path, text) == [
+        f"mine.toml:18: case alpha: field aliases: item 1 holds the zero-width character "
+        f"U+{char} (at character 3), which makes different names look alike; an alias may not"]
+
+
+def test_zero_width_characters_are_refused_in_ids(tmp_path: Path) -> None:
+    text = MINIMAL.replace('id = "alpha"', 'id = "al\\u200Bpha"')
+    assert "mine.toml:17: case al\u200bpha: field id: 'al\\u200bpha' is not a valid id: " \
+        "lowercase ASCII letters, digits and single hyphens (co-ba, lodge-yahoo)" \
+        in problems(tmp_path, text)
+
+
+def test_validate_shows_the_bidi_problem_escaped(env: dict[str, str], tmp_path: Path) -> None:
+    path = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'name = "アルファ"', 'name = "invoice\\u202Etxt.exe"'))
+    result = run(env, "validate", str(path))
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == (
+        "Error: the dataset is invalid (1 problem):\n"
+        f"  {path}:18: case alpha: field name: holds the bidirectional control U+202E "
+        f"(at character 8), {BIDI_TAIL}\n")
+
+
+@pytest.mark.parametrize("cell", [
+    "\u200b=HYPERLINK(\"http://e\")", "\ufeff=1+1", "\u200b\ufeff\u200b@SUM(A1)",
+    "\u202e=1", "\u2060+cmd|' /C calc'!A0", "\u00a0=1", "\u2003-2+3", "\n=1+1",
+    "\u200b\t=1",
+])
+def test_excel_guard_sees_through_invisible_characters(cell: str) -> None:
+    from kasegeru_cli.formats.delimited import is_formula
+
+    assert is_formula(cell) is True
+
+
+@pytest.mark.parametrize("cell", ["\u200b-2", "\ufeff東京都", "\u200b", "\u00a0+81"])
+def test_excel_guard_still_leaves_plain_values(cell: str) -> None:
+    from kasegeru_cli.formats.delimited import is_formula
+
+    assert is_formula(cell) is False
+
+
+def test_excel_export_guards_a_cell_behind_a_zero_width_space(env: dict[str, str],
+                                                             tmp_path: Path) -> None:
+    data = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'name_en = "Alpha"', 'name_en = "\\u200B=HYPERLINK(\\"http://e\\")"'))
+    result = run(env, "--data", str(data), "export", "-f", "csv", "--excel")
+    assert result.returncode == 0, result.stderr
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8-sig"))))
+    assert [(r["id"], r["name_en"]) for r in rows] == [
+        ("alpha", "'\u200b=HYPERLINK(\"http://e\")"), ("beta", "Beta")]

@@ -248,13 +248,33 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+# Bidirectional controls reorder what is shown (``invoice\u202etxt.exe`` reads
+# ``invoiceexe.txt``): no text of a case file may hold them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width characters make two names look alike: no id or alias may hold them.
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
 def _control_problem(v: str, newline_ok: bool) -> str | None:
     m = (_CONTROL if newline_ok else _CONTROL_OR_NEWLINE).search(v)
     if m is None:
-        return None
+        m = _BIDI.search(v)
+        if m is None:
+            return None
+        return (f"holds the bidirectional control U+{ord(m.group()):04X} (at character "
+                f"{m.start() + 1}), which reorders how text is shown; text here may not")
     char = m.group()
     what = "a line break" if char in "\n\r" else f"the control character U+{ord(char):04X}"
     return f"holds {what}, which text here may not"
+
+
+def zero_width_problem(v: str) -> str | None:
+    """Why ``v`` may not be an id or alias (it holds a zero-width character), or None."""
+    m = _ZERO_WIDTH.search(v)
+    if m is None:
+        return None
+    return (f"holds the zero-width character U+{ord(m.group()):04X} (at character "
+            f"{m.start() + 1}), which makes different names look alike; an alias may not")
 
 
 def _string(v: Any, newline_ok: bool) -> str | None:
@@ -621,6 +641,11 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
         report(f"{c['sector']!r} must be \"public\" or \"private\"", "sector")
         ok = False
     ok &= _check_editorial(c, values, report)
+    for n, alias in enumerate(c.get("aliases", ())):
+        problem = zero_width_problem(alias)
+        if problem:
+            report(f"item {n + 1} {problem}", "aliases")
+            ok = False
     for key in ("aliases", "types", "tags", "related", "topics"):
         seen: set[str] = set()
         for item in c.get(key, ()):
