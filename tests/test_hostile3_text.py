@@ -240,3 +240,58 @@ def test_excel_export_guards_a_cell_behind_a_zero_width_space(env: dict[str, str
     rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8-sig"))))
     assert [(r["id"], r["name_en"]) for r in rows] == [
         ("alpha", "'\u200b=HYPERLINK(\"http://e\")"), ("beta", "Beta")]
+
+
+# ----------------------------------------------------------------------------- 8: numbers
+
+HUGE = MINIMAL.replace('date = "2024-01"',
+                       'date = "2024-01"\nexpected_cases = 100000000000000000000')
+HUGE_PROBLEM = ("field sources.mine.expected_cases: is too large (21 digits): at most "
+                "9,007,199,254,740,991, what JSON and SQLite keep exactly")
+
+
+def test_a_huge_whole_number_does_not_validate(env: dict[str, str], tmp_path: Path) -> None:
+    path = minimal(tmp_path, "mine.toml", HUGE)
+    result = run(env, "validate", str(path))
+    assert (result.returncode, result.stdout) == (1, b"")
+    # line 15: the key added after the source's date on line 14
+    assert f"  {path}:15: {HUGE_PROBLEM}\n".encode() in result.stderr
+
+
+@pytest.mark.parametrize("args", [["export", "-f", "sqlite", "-o", "out.db"], ["list"]])
+def test_a_huge_whole_number_never_reaches_sqlite(env: dict[str, str], tmp_path: Path,
+                                                  args: list[str]) -> None:
+    path = minimal(tmp_path, "mine.toml", HUGE)
+    result = run(env, "--data", str(path), *args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert HUGE_PROBLEM.encode() in result.stderr
+    assert b"internal error" not in result.stderr and b"Traceback" not in result.stderr
+    assert not (tmp_path / "out.db").exists()
+
+
+def test_the_limit_itself_validates(tmp_path: Path) -> None:
+    from kasegeru_cli.loader import load_files
+
+    path = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'date = "2024-01"', 'date = "2024-01"\nexpected_cases = 9007199254740991'))
+    assert load_files([path]).sources["mine"].expected_cases == 9007199254740991
+
+
+# ----------------------------------------------------------------------------- 15: smaller
+
+
+@pytest.mark.parametrize(("value", "what"), [("true", "a boolean"), ("1.0", "a number"),
+                                             ('"1"', "a string")])
+def test_schema_version_must_be_a_whole_number(tmp_path: Path, value: str, what: str) -> None:
+    text = MINIMAL.replace("schema_version = 1", f"schema_version = {value}")
+    assert problems(tmp_path, text)[0] == \
+        f"mine.toml:1: field schema_version: must be a whole number (1 or 2), not {what}"
+
+
+@pytest.mark.parametrize("args", [["--data", "", "list"], ["--data=", "show", "co-ba", "--json"],
+                                  ["--add", "", "list"], ["validate", ""]])
+def test_an_empty_path_is_named_as_empty(env: dict[str, str], args: list[str]) -> None:
+    result = run(env, *args)
+    assert (result.returncode, result.stdout) == (2, b"")
+    option = "validate" if args[0] == "validate" else args[0].rstrip("=")
+    assert result.stderr == f"Error: {option} was given an empty path; name a case file\n".encode()

@@ -611,6 +611,13 @@ def _install_completion(ctx: typer.Context, value: bool) -> None:
     raise typer.Exit()
 
 
+def _refuse_empty_paths(what: str, paths: list[str]) -> None:
+    """An empty path is a usage error: ``Path("")`` is ``.``, and "`.` is a
+    directory" would blame something the user never named."""
+    if any(p == "" for p in paths):
+        fail(f"{what} was given an empty path; name a case file", EXIT_USAGE)
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,
@@ -634,6 +641,8 @@ def _main(
         expose_value=False, help="Print the completion script for SHELL (bash, zsh, fish, "
         "powershell; auto: the current shell), to install it yourself.")] = None,
 ) -> None:
+    _refuse_empty_paths("--data", [data] if data is not None else [])
+    _refuse_empty_paths("--add", add or [])
     STATE.data = Path(data) if data is not None else None
     STATE.add = tuple(Path(a) for a in add or ())
     STATE._catalog = None
@@ -1184,6 +1193,7 @@ def validate(
     from kasegeru_cli.loader import load_files
     from kasegeru_cli.store import bundled_path
 
+    _refuse_empty_paths("validate", paths or [])
     files = [Path(p) for p in paths or []]
     if not files:
         files = [STATE.data or bundled_path(), *STATE.add]

@@ -31,7 +31,7 @@ from kasegeru_cli.models import (
 )
 from kasegeru_cli.problems import DatasetError as DatasetError  # raised here; re-exported
 from kasegeru_cli.problems import Problem as Problem
-from kasegeru_cli.text import id_key
+from kasegeru_cli.text import clipped_repr, id_key
 
 SCHEMA_VERSION = 2
 """Version 2 added topics, started, actor kinds and leads, location regions and
@@ -319,7 +319,19 @@ def _is_number(v: Any) -> str | None:
 def _is_int(v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, int):
         return f"must be a whole number, not {_tname(v)}"
+    if abs(v) > MAX_INT:
+        return (f"is too large ({len(str(abs(v)))} digits): at most {MAX_INT:,}, what JSON "
+                "and SQLite keep exactly")
     return None
+
+
+def _top_key_line(f: _File, key: str) -> int | None:
+    """1-based line of a top-level table or key."""
+    table = f.lines.table(key)
+    if table is not None:
+        return table
+    found = f.lines._key_line(0, len(f.lines.lines), key)
+    return None if found is None else found + 1
 
 
 def _is_str_list(v: Any) -> str | None:
@@ -785,12 +797,19 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
         for key in doc:
             if key not in TOP:
                 chk.add(f, f"unknown top-level key{_suggest(key, TOP)}",
-                        line=f.lines.table(key) or f.lines._key_line(0, len(f.lines.lines), key),
+                        line=_top_key_line(f, key),
                         field=key)
         version = doc.get("schema_version")
-        if version is not None and version not in SUPPORTED_VERSIONS:
-            chk.add(f, f"schema_version {version!r} is not supported (this kasegeru reads "
-                    f"{' and '.join(map(str, SUPPORTED_VERSIONS))})", field="schema_version")
+        reads = " or ".join(map(str, SUPPORTED_VERSIONS))
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            # true == 1 and 1.0 == 1 in Python: neither is a version number.
+            chk.add(f, f"must be a whole number ({reads}), not {_tname(version)}",
+                    field="schema_version", line=_top_key_line(f, "schema_version"))
+            version = None
+        elif version is not None and version not in SUPPORTED_VERSIONS:
+            chk.add(f, f"schema_version {clipped_repr(version)} is not supported (this kasegeru "
+                    f"reads {reads.replace(' or ', ' and ')})", field="schema_version",
+                    line=_top_key_line(f, "schema_version"))
         if version == 1:
             _upgrade_v1(doc)
         tables: tuple[tuple[str, Mapping[str, Field], Callable[..., Any], dict[str, Any]], ...] = (
