@@ -295,3 +295,32 @@ def test_an_empty_path_is_named_as_empty(env: dict[str, str], args: list[str]) -
     assert (result.returncode, result.stdout) == (2, b"")
     option = "validate" if args[0] == "validate" else args[0].rstrip("=")
     assert result.stderr == f"Error: {option} was given an empty path; name a case file\n".encode()
+
+
+@pytest.mark.parametrize(("text", "cell"), [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ('<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)"&gt;'),
+    ("R&D &amp;", "R&amp;D &amp;amp;"),   # an entity in the data stays as written
+    ("**bold** _em_ `code`", "\\*\\*bold\\*\\* \\_em\\_ \\`code\\`"),
+    ("[link](javascript:alert(1))", "\\[link\\](javascript:alert(1))"),
+    ("![x](http://e/x.png)", "!\\[x\\](http://e/x.png)"),
+    ("~~gone~~", "\\~\\~gone\\~\\~"),
+    ("東京都 [main]", "東京都 \\[main\\]"),
+    ("a|b\nc\\d", "a\\|b<br>c\\\\d"),     # as before
+])
+def test_markdown_cells_pass_no_markup_through(text: str, cell: str) -> None:
+    from kasegeru_cli.formats.markdown import markdown_cell
+
+    assert markdown_cell(text) == cell
+
+
+def test_markdown_list_shows_html_in_the_data_as_text(env: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    data = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'name_en = "Alpha"', 'name_en = "<b onmouseover=alert(1)>Alpha</b>"'))
+    result = run(env, "--data", str(data), "list", "--format", "markdown", "--fields",
+                 "id,name_en")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines() == [
+        "| id | name_en |", "|---|---|",
+        "| alpha | &lt;b onmouseover=alert(1)&gt;Alpha&lt;/b&gt; |", "| beta | Beta |"]
