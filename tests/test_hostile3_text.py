@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,114 @@ def test_markdown_list_shows_html_in_the_data_as_text(env: dict[str, str],
     assert result.stdout.decode().splitlines() == [
         "| id | name_en |", "|---|---|",
         "| alpha | &lt;b onmouseover=alert(1)&gt;Alpha&lt;/b&gt; |", "| beta | Beta |"]
+
+
+# ----------------------------------------------------------------------------- 12: cost
+
+HEAD = MINIMAL[:MINIMAL.index("[[cases]]")]  # schema_version, one type, one source: 15 lines
+BAD_CASE = '''\
+[[cases]]
+id = "c{i}"
+name = "名{i}"
+name_en = "N"
+summary = "概要。"
+summary_english = "x"
+
+[[cases.sources]]
+source = "mine"
+section = "第1章"
+
+'''  # 11 lines: the renamed key on the case's 6th
+
+
+def test_locating_problems_costs_time_in_proportion_to_the_file(tmp_path: Path) -> None:
+    # Each of 6,000 cases has one key renamed (what `sed` does to a whole file):
+    # 12,000 problems. Located by scanning the file per problem, this took
+    # minutes; it must take about as long as parsing.
+    from kasegeru_cli.loader import DatasetError, load_files
+
+    n = 6_000
+    path = minimal(tmp_path, "mine.toml", HEAD + "".join(BAD_CASE.format(i=i) for i in range(n)))
+    assert HEAD.count("\n") == 15
+    started = time.monotonic()
+    with pytest.raises(DatasetError) as info:
+        load_files([path])
+    elapsed = time.monotonic() - started
+    found = [str(p).replace(str(path), "mine.toml") for p in info.value.problems]
+    assert len(found) == 2 * n
+    # case i starts on line 16 + 11 i; the renamed key is 5 lines below
+    assert found[:2] == [
+        "mine.toml:16: case c0: field summary_en: is required but missing",
+        "mine.toml:21: case c0: field summary_english: unknown key (did you mean 'summary_en'?)"]
+    last = 16 + 11 * (n - 1)
+    assert found[-1] == (f"mine.toml:{last + 5}: case c{n - 1}: field summary_english: unknown "
+                         "key (did you mean 'summary_en'?)")
+    assert elapsed < 20, elapsed
+
+
+def test_a_huge_unknown_key_is_echoed_cut(env: dict[str, str], tmp_path: Path) -> None:
+    key = "k" * 1_000_000
+    path = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'summary_en = "About alpha."', f'summary_en = "About alpha."\n{key} = 1'))
+    result = run(env, "validate", str(path))
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        "Error: the dataset is invalid (1 problem):\n"
+        f"  {path}:22: case alpha: field {'k' * 80}… (1,000,000 characters): unknown key\n")
+
+
+def test_a_long_value_is_echoed_cut(tmp_path: Path) -> None:
+    text = MINIMAL.replace('types_basis = "editorial"',
+                           f'types_basis = "editorial"\nflow = "{"f" * 10_000}"')
+    assert problems(tmp_path, text) == [
+        f"mine.toml:24: case alpha: field flow: '{'f' * 80}'… (10,000 characters) is not a "
+        "flow: use one of 大都市圏×大都市圏, 大都市圏×地方都市等, 地方都市等×大都市圏, "
+        "地方都市等×地方都市等"]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('summary = "アルファの概要。"', f'summary = "{"あ" * 20_001}"',
+     "mine.toml:20: case alpha: field summary: is 20,001 characters long: a text holds at "
+     "most 20,000"),
+    ('name_en = "Alpha"', f'name_en = "{"A" * 20_001}"',
+     "mine.toml:19: case alpha: field name_en: is 20,001 characters long: a text holds at "
+     "most 20,000"),
+    ('related = ["beta"]', 'related = ["beta"]\ntags = [' + '"t", ' * 1_001 + "]",
+     "mine.toml:25: case alpha: field tags: has 1,001 items: at most 1,000"),
+    ('related = ["beta"]', f'related = ["beta"]\ntags = ["t", "{"t" * 20_001}"]',
+     "mine.toml:25: case alpha: field tags: item 2 is 20,001 characters long: a text holds at "
+     "most 20,000"),
+])
+def test_field_size_limits(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert problems(tmp_path, MINIMAL.replace(old, new))[0] == expected
+
+
+def test_the_size_limit_itself_loads(tmp_path: Path) -> None:
+    from kasegeru_cli.loader import load_files
+
+    path = minimal(tmp_path, "mine.toml",
+                   MINIMAL.replace('summary = "アルファの概要。"', f'summary = "{"あ" * 20_000}"'))
+    assert len(load_files([path]).cases[0].summary) == 20_000
+
+
+def test_a_huge_summary_fails_show_quickly(env: dict[str, str], tmp_path: Path) -> None:
+    # 3 MB on one line: refused before the parser spends its time on it.
+    path = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'summary = "アルファの概要。"', f'summary = "{"あ" * 3_000_000}"'))
+    result = run(env, "--data", str(path), "show", "alpha", timeout=60)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == (
+        "Error: the dataset is invalid (1 problem):\n"
+        f"  {path}:20: the line is longer than 2,000,000 characters (a text holds at most "
+        "20,000)\n")
+
+
+def test_an_integer_of_5000_digits_is_located(env: dict[str, str], tmp_path: Path) -> None:
+    path = minimal(tmp_path, "mine.toml", MINIMAL.replace(
+        'date = "2024-01"', f'date = "2024-01"\nexpected_cases = 1{"0" * 5_000}'))
+    result = run(env, "validate", str(path))
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == (
+        "Error: the dataset is invalid (1 problem):\n"
+        f"  {path}:15: a number of 5,001 digits: a whole number is at most "
+        "9,007,199,254,740,991\n")
