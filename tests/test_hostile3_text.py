@@ -436,3 +436,41 @@ def test_an_integer_of_5000_digits_is_located(env: dict[str, str], tmp_path: Pat
         "Error: the dataset is invalid (1 problem):\n"
         f"  {path}:15: a number of 5,001 digits: a whole number is at most "
         "9,007,199,254,740,991\n")
+
+
+LOOSE_CASE = '''\
+[[cases]]
+id = "c{i}"
+name = "名{i}"
+name_en = "N"
+summary = "概要。"
+summary_en = "x"
+related = ["c{i}-x"]
+
+[[cases.sources]]
+source = "mine"
+section = "第1章"
+
+'''  # 12 lines: the related link on the case's 7th
+
+
+def test_links_to_nowhere_at_scale_keep_the_first_suggestions(tmp_path: Path) -> None:
+    # 4,000 links to nowhere among 4,000 ids: each compared with every id was 16
+    # million comparisons (minutes). Suggestions stop after a budget; the first
+    # problems, the ones a person reads, keep theirs.
+    from kasegeru_cli.loader import DatasetError, load_files
+
+    n = 4_000
+    path = minimal(tmp_path, "mine.toml", HEAD + "".join(LOOSE_CASE.format(i=i) for i in range(n)))
+    started = time.monotonic()
+    with pytest.raises(DatasetError) as info:
+        load_files([path])
+    elapsed = time.monotonic() - started
+    found = [str(p).replace(str(path), "mine.toml") for p in info.value.problems]
+    assert len(found) == n
+    assert found[0] == ("mine.toml:22: case c0: field related: related case 'c0-x' does not "
+                        "exist (did you mean 'c0'?)")
+    last = 16 + 12 * (n - 1) + 6
+    assert found[-1] == (f"mine.toml:{last}: case c{n - 1}: field related: related case "
+                         f"'c{n - 1}-x' does not exist")
+    assert elapsed < 20, elapsed

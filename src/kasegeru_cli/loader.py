@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -538,21 +538,23 @@ TOP = ("schema_version", "types", "topics", "sources", "cases")
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: "a\n" is no id
 
 
-SUGGEST_SCAN = 300
-"""At most this many known names are compared with an unknown one: all of a
-small set, else those that start with the same three characters."""
+SUGGEST_BUDGET = 200_000
+"""Names compared, in all, while suggesting near ones during one validation.
+Each unknown name is compared with every known one: 50,000 links to nowhere
+among 50,000 ids would be 2.5 billion comparisons. Past the budget, problems
+come without a suggestion (the first ones, which a person reads, keep theirs)."""
 
-# One validation's suggestions, by (name, id of the known set), and the known
-# sets too large to scan, by prefix: every problem asks again (10,000 cases with
-# one key renamed ask 10,000 times), so each answer is worked out once. The set
-# is kept beside its answers, so its id cannot be reused while they are.
+# One validation's suggestions by (name, id of the known set): every problem
+# asks again (10,000 cases with one key renamed ask 10,000 times), so each is
+# worked out once. The set is kept beside its answer, so that its id cannot be
+# reused while the answer is held.
 _suggested: dict[tuple[str, int], tuple[object, str]] = {}
-_prefixes: dict[int, tuple[object, dict[str, list[str]]]] = {}
+_budget = [SUGGEST_BUDGET]
 
 
 def _forget_suggestions() -> None:
     _suggested.clear()
-    _prefixes.clear()
+    _budget[0] = SUGGEST_BUDGET
 
 
 def _suggest(key: str, known: Iterable[str]) -> str:
@@ -563,17 +565,11 @@ def _suggest(key: str, known: Iterable[str]) -> str:
     memo = _suggested.get((key, id(known)))
     if memo is not None and memo[0] is known:
         return memo[1]
-    names = known if isinstance(known, (list, tuple, dict)) else list(known)
-    if len(names) > SUGGEST_SCAN:
-        held = _prefixes.get(id(known))
-        if held is None or held[0] is not known:
-            by_prefix: dict[str, list[str]] = {}
-            for name in names:
-                by_prefix.setdefault(name[:3], []).append(name)
-            held = (known, by_prefix)
-            _prefixes[id(known)] = held
-        names = held[1].get(key[:3], [])[:SUGGEST_SCAN]
-    near = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    size = len(known) if isinstance(known, Sized) else SUGGEST_BUDGET
+    if size > _budget[0]:
+        return ""
+    _budget[0] -= size
+    near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     answer = f" (did you mean {_r(near[0])}?)" if near else ""
     _suggested[(key, id(known))] = (known, answer)
     return answer
