@@ -474,3 +474,25 @@ def test_links_to_nowhere_at_scale_keep_the_first_suggestions(tmp_path: Path) ->
     assert found[-1] == (f"mine.toml:{last}: case c{n - 1}: field related: related case "
                          f"'c{n - 1}-x' does not exist")
     assert elapsed < 20, elapsed
+
+
+def test_the_json_schema_says_what_the_loader_refuses(tmp_path: Path) -> None:
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from kasegeru_cli.schema import json_schema
+
+    record = json.loads(run({**os.environ, "NO_COLOR": "1"}, "show", "co-ba", "--json").stdout)
+    case = Draft202012Validator(json_schema("case"))
+    assert case.is_valid(record)
+    for key, value in (("name", "invoice\u202etxt.exe"), ("aliases", ["co\u200bba"]),
+                       ("tags", ["a\u2066b"]), ("summary", "あ" * 20_001),
+                       ("tags", ["t"] * 1_001)):
+        assert not case.is_valid({**record, key: value}), key
+    assert case.is_valid({**record, "aliases": ["co ba"], "summary": "あ" * 20_000})
+    source = Draft202012Validator(json_schema("sources"))
+    row = {"id": "s", "file": "f", "title": "t", "title_en": "t", "publisher": None,
+           "date": "2019", "date_note": None, "sections": [], "cases": 1}
+    assert source.is_valid([{**row, "expected_cases": 2**53 - 1}])
+    assert not source.is_valid([{**row, "expected_cases": 2**53}])
