@@ -492,7 +492,8 @@ def test_the_json_schema_says_what_the_loader_refuses(tmp_path: Path) -> None:
         assert not case.is_valid({**record, key: value}), key
     assert case.is_valid({**record, "aliases": ["co ba"], "summary": "あ" * 20_000})
     source = Draft202012Validator(json_schema("sources"))
-    row = {"id": "s", "file": "f", "title": "t", "title_en": "t", "publisher": None,
-           "date": "2019", "date_note": None, "sections": [], "cases": 1}
+    row: dict[str, object] = {"id": "s", "file": "f", "title": "t", "title_en": "t",
+                              "publisher": None, "date": "2019", "date_note": None,
+                              "sections": [], "cases": 1}
     assert source.is_valid([{**row, "expected_cases": 2**53 - 1}])
     assert not source.is_valid([{**row, "expected_cases": 2**53}])
