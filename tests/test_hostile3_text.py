@@ -132,6 +132,27 @@ def test_filter_notes_escape_what_was_typed(env: dict[str, str]) -> None:
     assert_escaped(result.stderr)
 
 
+def test_tables_drop_bidi_controls_that_reach_them() -> None:
+    # Defence in depth: a dataset built in code (not loaded) with an override in
+    # its name: the cells after it are not reordered.
+    from rich.console import Console
+
+    from kasegeru_cli.formats.table import PageContext, list_table, show_page
+    from kasegeru_cli.models import Case, SourceRef
+    from kasegeru_cli.text import printable_renderable
+
+    evil = "invoice\u202etxt.exe\u2066x\u2069"
+    case = Case(id="alpha", name=evil, name_en=evil, summary=evil, summary_en=evil,
+                sources=(SourceRef("mine", "第1章"),))
+    for renderable in (list_table([case], ("id", "name")), show_page(case, PageContext())):
+        console = Console(width=100, color_system=None, force_terminal=False)
+        with console.capture() as captured:
+            console.print(printable_renderable(renderable))
+        text = captured.get()
+        assert "\u202e" not in text and "\u2066" not in text and "\u2069" not in text
+        assert "invoicetxt.exex" in text
+
+
 @pytest.mark.parametrize(("char", "shown"), [
     ("\x00", "\\x00"), ("\x1b", "\\x1b"), ("\x7f", "\\x7f"), ("\x85", "\\x85"),
     ("\u202a", "\\u202a"), ("\u202e", "\\u202e"), ("\u2066", "\\u2066"), ("\u2069", "\\u2069"),
