@@ -518,3 +518,21 @@ def test_the_json_schema_says_what_the_loader_refuses(tmp_path: Path) -> None:
                               "sections": [], "cases": 1}
     assert source.is_valid([{**row, "expected_cases": 2**53 - 1}])
     assert not source.is_valid([{**row, "expected_cases": 2**53}])
+
+
+LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize(("args", "start"), [
+    (["show", LONG], "Error: no case with id, alias or name "),
+    (["list", "--type", LONG], "Error: unknown type "),
+    (["list", "--fields", LONG], "Error: unknown field "),
+    (["list", "--limit", LONG], "Error: Invalid value for '--limit' / '-n': "),
+    (["list", "--tag", LONG], "Note: no tag contains "),
+])
+def test_a_huge_typed_value_is_echoed_cut(env: dict[str, str], args: list[str],
+                                          start: str) -> None:
+    result = run(env, *args)
+    err = result.stderr.decode()
+    assert len(err) < 3_000, len(err)
+    assert f"{start}'{'x' * 79}… (100,00" in err, err[:300]

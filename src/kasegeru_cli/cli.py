@@ -119,9 +119,9 @@ STATE = State()
 
 def fail(message: str, code: int = EXIT_NOT_FOUND) -> NoReturn:
     """Print ``Error: message`` on stderr and exit with ``code``."""
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import clip_message, escape_controls
 
-    sys.stderr.write(f"Error: {escape_controls(message)}\n")
+    sys.stderr.write(f"Error: {escape_controls(clip_message(message))}\n")
     raise typer.Exit(code)
 
 
@@ -450,10 +450,10 @@ def _apply_filters(filters: Filters) -> list[Case]:
 
 
 def _say_notes(filters: Filters) -> None:
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import clip_message, escape_controls
 
     for note in filters.notes:
-        sys.stderr.write(f"Note: {escape_controls(note)}\n")
+        sys.stderr.write(f"Note: {escape_controls(clip_message(note))}\n")
     filters.notes.clear()
 
 
@@ -1254,11 +1254,11 @@ def _show_usage_error(e: "ClickException") -> None:
     option values with ``repr``, but not an unknown option's name)."""
     import io
 
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import clip_message, escape_controls
 
     buf = io.StringIO()
     e.show(file=buf)
-    sys.stderr.write(escape_controls(buf.getvalue()))
+    sys.stderr.write(escape_controls(clip_message(buf.getvalue())))
 
 
 def run() -> int:

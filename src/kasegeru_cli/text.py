@@ -8,6 +8,7 @@ NFKC (full/half width), case, and katakana to hiragana, so that ``senq``,
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 # Katakana ァ (U+30A1) .. ヶ (U+30F6) map to hiragana by subtracting 0x60.
@@ -91,6 +92,24 @@ def clip(text: str, limit: int = ECHO_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+ECHO_RUN_LIMIT = 400
+"""An unbroken run of characters longer than this in a message is a user's
+value echoed (no word, id or path of ours is that long)."""
+_LONG_RUN = re.compile(r"\S{" + str(ECHO_RUN_LIMIT + 1) + ",}")
+MESSAGE_LINE_LIMIT = 2_000
+
+
+def clip_message(message: str) -> str:
+    """A message with each unbroken run of over :data:`ECHO_RUN_LIMIT`
+    characters (what a user typed, echoed: a 100,000-character query) cut to
+    :data:`ECHO_LIMIT` with the run's length, and each line to
+    :data:`MESSAGE_LINE_LIMIT` characters."""
+    message = _LONG_RUN.sub(lambda m: clip(m.group()), message)
+    if len(message) <= MESSAGE_LINE_LIMIT:
+        return message
+    return "\n".join(clip(line, MESSAGE_LINE_LIMIT) for line in message.split("\n"))
 
 
 def clipped_repr(value: object, limit: int = ECHO_LIMIT) -> str:
