@@ -29,6 +29,7 @@ from kasegeru_cli.streams import PipeClosed, pipe_guard, use_utf8
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from typer._click.exceptions import ClickException
 
     from kasegeru_cli.store import Loaded
 
@@ -118,9 +119,9 @@ STATE = State()
 
 def fail(message: str, code: int = EXIT_NOT_FOUND) -> NoReturn:
     """Print ``Error: message`` on stderr and exit with ``code``."""
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import clip_message, escape_controls
 
-    sys.stderr.write(f"Error: {escape_controls(message)}\n")
+    sys.stderr.write(f"Error: {escape_controls(clip_message(message))}\n")
     raise typer.Exit(code)
 
 
@@ -467,8 +468,10 @@ def _apply_filters(filters: Filters) -> list[Case]:
 
 
 def _say_notes(filters: Filters) -> None:
+    from kasegeru_cli.text import clip_message, escape_controls
+
     for note in filters.notes:
-        sys.stderr.write(f"Note: {note}\n")
+        sys.stderr.write(f"Note: {escape_controls(clip_message(note))}\n")
     filters.notes.clear()
 
 
@@ -658,9 +661,18 @@ def _install_completion(ctx: typer.Context, value: bool) -> None:
                           complete_var="_KASEGERU_COMPLETE")
     if shell == "zsh":  # typer wrote its own script: ours completes on the first Tab
         path.write_text(completion_script(shell), encoding="utf-8")
-    sys.stderr.write(f"{shell} completion installed in {path}; it takes effect in a new "
-                     "terminal.\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"{shell} completion installed in {escape_controls(str(path))}; it takes "
+                     "effect in a new terminal.\n")
     raise typer.Exit()
+
+
+def _refuse_empty_paths(what: str, paths: list[str]) -> None:
+    """An empty path is a usage error: ``Path("")`` is ``.``, and "`.` is a
+    directory" would blame something the user never named."""
+    if any(p == "" for p in paths):
+        fail(f"{what} was given an empty path; name a case file", EXIT_USAGE)
 
 
 @app.callback()
@@ -687,6 +699,8 @@ def _main(
         expose_value=False, help="Print the completion script for SHELL (bash, zsh, fish, "
         "powershell; auto: the current shell), to install it yourself.")] = None,
 ) -> None:
+    _refuse_empty_paths("--data", [data] if data is not None else [])
+    _refuse_empty_paths("--add", add or [])
     STATE.data = Path(data) if data is not None else None
     STATE.add = tuple(Path(a) for a in add or ())
     STATE._catalog = None
@@ -1051,7 +1065,9 @@ def export(
         fail(str(e), EXIT_USAGE)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
-    sys.stderr.write(f"Wrote {len(cases)} cases to {output}\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"Wrote {len(cases)} cases to {escape_controls(str(output))}\n")
     if fmt is ExportFormat.sqlite and output is not None:
         _write_metadata(cat, output, force)
 
@@ -1080,7 +1096,10 @@ def _write_metadata(cat: Catalog, database: Path, force: bool) -> None:
         write_atomic(path, partial(Path.write_text, data=text, encoding="utf-8"), force=force)
     except OSError as e:
         fail(f"cannot write {path}: {e.strerror or e}", EXIT_NOT_FOUND)
-    sys.stderr.write(f"Wrote Datasette's metadata to {path}: datasette {database} -m {path}\n")
+    from kasegeru_cli.text import escape_controls
+
+    shown, db = escape_controls(str(path)), escape_controls(str(database))
+    sys.stderr.write(f"Wrote Datasette's metadata to {shown}: datasette {db} -m {shown}\n")
 
 
 @app.command()
@@ -1131,7 +1150,9 @@ def serve(
     try:
         with where, web.prepared(catalog().dataset, cases, paths) as (directory, cached):
             how = "from the cache" if cached else "built"
-            sys.stderr.write(f"{len(cases)} cases ({how}: {directory})\n")
+            from kasegeru_cli.text import escape_controls
+
+            sys.stderr.write(f"{len(cases)} cases ({how}: {escape_controls(str(directory))})\n")
             for warning in (web.exposure_warning(where), web.SQL_WARNING if sql else None):
                 if warning:
                     sys.stderr.write(warning + "\n")
@@ -1264,6 +1285,7 @@ def validate(
     from kasegeru_cli.loader import load_files
     from kasegeru_cli.store import bundled_path
 
+    _refuse_empty_paths("validate", paths or [])
     f = _format(fmt, as_json)
     if f not in (Format.table, Format.json):
         fail(f"validate prints text or JSON: --format table or json, not {f.value}",
@@ -1284,7 +1306,9 @@ def validate(
             "cases": len(dataset.cases), "sources": len(dataset.sources),
             "types": len(dataset.types), "topics": len(dataset.topics)}))
         return
-    names = ", ".join(str(p) for p in files)
+    from kasegeru_cli.text import escape_controls
+
+    names = ", ".join(escape_controls(str(p)) for p in files)
     emit(f"OK: {len(dataset.cases)} cases, {len(dataset.sources)} sources, "
          f"{len(dataset.types)} types, {len(dataset.topics)} topics ({names})\n")
 
@@ -1348,6 +1372,18 @@ def cite(
 # --------------------------------------------------------------------------- entry point
 
 
+def _show_usage_error(e: "ClickException") -> None:
+    """click's usage message, with what the user typed escaped (click shows
+    option values with ``repr``, but not an unknown option's name)."""
+    import io
+
+    from kasegeru_cli.text import clip_message, escape_controls
+
+    buf = io.StringIO()
+    e.show(file=buf)
+    sys.stderr.write(escape_controls(clip_message(buf.getvalue())))
+
+
 def run() -> int:
     """Run the app on ``sys.argv``; turn every failure into a message and an exit code."""
     use_utf8()
@@ -1367,12 +1403,15 @@ def run() -> int:
         from typer._click.exceptions import ClickException
 
         if isinstance(e, ClickException):
-            e.show()
+            _show_usage_error(e)
             code = e.exit_code
         elif os.environ.get("KASEGERU_DEBUG"):
             raise
         else:
-            sys.stderr.write(f"Error: internal error: {type(e).__name__}: {e}\n"
+            from kasegeru_cli.text import escape_controls
+
+            sys.stderr.write(f"Error: internal error: {type(e).__name__}: "
+                             f"{escape_controls(str(e))}\n"
                              "Set KASEGERU_DEBUG=1 to see the traceback, and please report it.\n")
             code = EXIT_NOT_FOUND
     return code if isinstance(code, int) else EXIT_OK

@@ -123,10 +123,11 @@ def answer(argv: Sequence[str]) -> int | None:
         if what == "none":
             # Unknown: say so with the nearest ids, without loading the dataset.
             from kasegeru_cli.streams import use_utf8
-            from kasegeru_cli.text import escape_controls
+            from kasegeru_cli.text import clip_message, escape_controls
 
             use_utf8()
-            sys.stderr.write(f"Error: {escape_controls(not_found_message(query, found))}\n")
+            message = clip_message(not_found_message(query, found))
+            sys.stderr.write(f"Error: {escape_controls(message)}\n")
             return 1
         if what != "found" or not as_json:
             return None  # a list of matches, or a page to draw: the Typer app's job

@@ -7,8 +7,9 @@ Nothing here prints; the CLI decides how to show a :class:`DatasetError`.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from kasegeru_cli.models import (
 )
 from kasegeru_cli.problems import DatasetError as DatasetError  # raised here; re-exported
 from kasegeru_cli.problems import Problem as Problem
-from kasegeru_cli.text import id_key
+from kasegeru_cli.text import ECHO_LIMIT, clip, id_key
+from kasegeru_cli.text import clipped_repr as _r
 
 SCHEMA_VERSION = 2
 """Version 2 added topics, started, actor kinds and leads, location regions and
@@ -152,19 +154,37 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
     """TOML text → dict, a syntax error becoming a located :class:`DatasetError`."""
     import tomli  # only when parsing: a warm cache never needs it
 
+    long_line = _LONG_LINE.search(text)
+    if long_line is not None:
+        # Before parsing it: the parser takes a minute over a 100 MB string.
+        raise DatasetError([Problem(name, f"the line is longer than {MAX_LINE:,} characters "
+                                    f"(a text holds at most {MAX_TEXT:,})",
+                                    line=text.count("\n", 0, long_line.start()) + 1)])
     try:
         return tomli.loads(text)
     except RecursionError:
         line, what = _deepest(text)
         raise DatasetError([Problem(name, f"nested too deeply ({what}): a case file needs "
                                     f"at most {MAX_DEPTH} levels", line=line)]) from None
-    except tomli.TOMLDecodeError as e:
-        msg = getattr(e, "msg", None) or str(e).split(" (at ")[0]
-        line = getattr(e, "lineno", None)
-        column = getattr(e, "colno", None)
-        raise DatasetError(
-            [Problem(name, f"invalid TOML: {msg}", line=line, column=column)]
-        ) from None
+    except ValueError as e:
+        if isinstance(e, tomli.TOMLDecodeError):
+            msg = getattr(e, "msg", None) or str(e).split(" (at ")[0]
+            line, column = getattr(e, "lineno", None), getattr(e, "colno", None)
+            raise DatasetError([Problem(name, f"invalid TOML: {msg}", line=line, column=column)]
+                               ) from None
+        # Python turns at most 4,300 digits into an integer (CVE-2020-10735).
+        m = _LONG_NUMBER.search(text)
+        if m is None:
+            raise DatasetError([Problem(name, f"invalid TOML: {e}")]) from None
+        raise DatasetError([Problem(
+            name, f"a number of {len(m.group().replace('_', '')):,} digits: a whole number is at "
+            f"most {MAX_INT:,}", line=text.count("\n", 0, m.start()) + 1)]) from None
+
+
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4300,}")
+MAX_LINE = 2_000_000
+"""Characters in one line of a case file: an inline list of long items fits."""
+_LONG_LINE = re.compile(f"[^\\n]{{{MAX_LINE + 1}}}")
 
 
 MAX_DEPTH = 32
@@ -225,6 +245,8 @@ def _deepest(text: str) -> tuple[int | None, str]:
 # --------------------------------------------------------------------------- locating
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+# A ``key =`` line: the key, bare or quoted, before the first ``=`` that follows it.
+_KEY = re.compile(r"^\s*[\"']?(.*?)[\"']?\s*=")
 
 
 class LineIndex:
@@ -232,40 +254,53 @@ class LineIndex:
 
     The parser does not report positions of values, so this scans table headers
     and ``key =`` lines: exact for files written in the documented style, and
-    falling back to the enclosing header otherwise.
+    falling back to the enclosing header otherwise. Every look-up is a dict
+    access or a binary search, so locating every problem of a file costs time
+    in proportion to the file, however many problems it has.
     """
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.headers: list[tuple[int, str]] = []  # (0-based line, header name)
+        self._starts: list[int] = []  # the headers' lines, ascending
+        self._by_name: dict[str, list[int]] = {}
         for n, line in enumerate(self.lines):
+            if "[" not in line:
+                continue
             m = _HEADER.match(line)
             if m and not line.lstrip().startswith(("#", '"', "'")) and "=" not in line:
-                self.headers.append((n, m.group(1).replace(" ", "")))
+                name = m.group(1).replace(" ", "")
+                self.headers.append((n, name))
+                self._starts.append(n)
+                self._by_name.setdefault(name, []).append(n)
+        self._keys: dict[str, list[int]] | None = None  # built on the first look-up
 
     def _block(self, start: int) -> tuple[int, int]:
-        for n, _ in self.headers:
-            if n > start:
-                return start, n
-        return start, len(self.lines)
+        i = bisect.bisect_right(self._starts, start)
+        return start, self._starts[i] if i < len(self._starts) else len(self.lines)
+
+    def _key_lines(self) -> dict[str, list[int]]:
+        if self._keys is None:
+            self._keys = {}
+            for n, line in enumerate(self.lines):
+                m = _KEY.match(line)
+                if m:
+                    self._keys.setdefault(m.group(1), []).append(n)
+        return self._keys
 
     def _key_line(self, lo: int, hi: int, key: str) -> int | None:
-        pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-        for n in range(lo, hi):
-            if pat.match(self.lines[n]):
-                return n
-        return None
+        found = self._key_lines().get(key)
+        if not found:
+            return None
+        i = bisect.bisect_left(found, lo)
+        return found[i] if i < len(found) and found[i] < hi else None
 
     def _nth_header(self, name: str, index: int, lo: int = 0, hi: int | None = None) -> int | None:
-        seen = 0
-        for n, h in self.headers:
-            if n < lo or (hi is not None and n >= hi):
-                continue
-            if h == name:
-                if seen == index:
-                    return n
-                seen += 1
-        return None
+        found = self._by_name.get(name, ())
+        i = bisect.bisect_left(found, lo) + index
+        if i >= len(found) or (hi is not None and found[i] >= hi):
+            return None
+        return found[i]
 
     def case(self, index: int, field: str | None = None, sub_index: int | None = None,
              sub_field: str | None = None) -> int | None:
@@ -309,18 +344,60 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+# Bidirectional controls reorder what is shown (``invoice\u202etxt.exe`` reads
+# ``invoiceexe.txt``): no text of a case file may hold them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width characters make two names look alike: no id or alias may hold them.
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
 def _control_problem(v: str, newline_ok: bool) -> str | None:
     m = (_CONTROL if newline_ok else _CONTROL_OR_NEWLINE).search(v)
     if m is None:
-        return None
+        m = _BIDI.search(v)
+        if m is None:
+            return None
+        return (f"holds the bidirectional control U+{ord(m.group()):04X} (at character "
+                f"{m.start() + 1}), which reorders how text is shown; text here may not")
     char = m.group()
     what = "a line break" if char in "\n\r" else f"the control character U+{ord(char):04X}"
     return f"holds {what}, which text here may not"
 
 
+def zero_width_problem(v: str) -> str | None:
+    """Why ``v`` may not be an id or alias (it holds a zero-width character), or None."""
+    m = _ZERO_WIDTH.search(v)
+    if m is None:
+        return None
+    return (f"holds the zero-width character U+{ord(m.group()):04X} (at character "
+            f"{m.start() + 1}), which makes different names look alike; an alias may not")
+
+
+MAX_TEXT = 20_000
+"""Characters in one text field (a summary, a name, a list item): 40 times the
+longest in the bundled data (a summary_en of 522), far beyond any write-up."""
+MAX_ITEMS = 1_000
+"""Items in one list (tags, points, timeline …) or table (topic_evidence)."""
+
+
+def _too_long(v: str) -> str | None:
+    if len(v) > MAX_TEXT:
+        return f"is {len(v):,} characters long: a text holds at most {MAX_TEXT:,}"
+    return None
+
+
+def _too_many(v: list[Any] | dict[str, Any]) -> str | None:
+    if len(v) > MAX_ITEMS:
+        return f"has {len(v):,} items: at most {MAX_ITEMS:,}"
+    return None
+
+
 def _string(v: Any, newline_ok: bool) -> str | None:
     if not isinstance(v, str):
         return f"must be a string, not {_tname(v)}"
+    too_long = _too_long(v)
+    if too_long:
+        return too_long
     if not v.strip():
         return "must not be empty (leave the key out instead)"
     return _control_problem(v, newline_ok)
@@ -349,7 +426,7 @@ def _is_number(v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return f"must be a number, not {_tname(v)}"
     if isinstance(v, float) and not math.isfinite(v):
-        return f"must be a finite number, not {v!r} (JSON has no {v!r})"
+        return f"must be a finite number, not {_r(v)} (JSON has no {_r(v)})"
     if isinstance(v, int) and abs(v) > MAX_INT:
         digits = len(str(abs(v)))
         return (f"is too large ({digits} digits): at most {MAX_INT:,}, what JSON and SQLite "
@@ -360,7 +437,19 @@ def _is_number(v: Any) -> str | None:
 def _is_int(v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, int):
         return f"must be a whole number, not {_tname(v)}"
+    if abs(v) > MAX_INT:
+        return (f"is too large ({len(str(abs(v)))} digits): at most {MAX_INT:,}, what JSON "
+                "and SQLite keep exactly")
     return None
+
+
+def _top_key_line(f: _File, key: str) -> int | None:
+    """1-based line of a top-level table or key."""
+    table = f.lines.table(key)
+    if table is not None:
+        return table
+    found = f.lines._key_line(0, len(f.lines.lines), key)
+    return None if found is None else found + 1
 
 
 def _is_str_list(v: Any) -> str | None:
@@ -374,9 +463,13 @@ def _is_text_list(v: Any) -> str | None:
 def _str_list(v: Any, newline_ok: bool) -> str | None:
     if not isinstance(v, list):
         return f"must be a list of strings, not {_tname(v)}"
+    if _too_many(v):
+        return _too_many(v)
     for i, item in enumerate(v):
         if not isinstance(item, str):
             return f"item {i + 1} must be a string, not {_tname(item)}"
+        if _too_long(item):
+            return f"item {i + 1} {_too_long(item)}"
         if not item.strip():
             return f"item {i + 1} is empty"
         problem = _control_problem(item, newline_ok)
@@ -388,14 +481,18 @@ def _str_list(v: Any, newline_ok: bool) -> str | None:
 def _is_str_table(v: Any) -> str | None:
     if not isinstance(v, dict):
         return f"must be a table of strings ({{ slug = \"phrase\" }}), not {_tname(v)}"
+    if _too_many(v):
+        return _too_many(v)
     for k, item in v.items():
         if not isinstance(item, str):
-            return f"{k!r} must be a string, not {_tname(item)}"
+            return f"{_r(k)} must be a string, not {_tname(item)}"
+        if _too_long(item):
+            return f"{_r(k)} {_too_long(item)}"
         if not item.strip():
-            return f"{k!r} is empty"
+            return f"{_r(k)} is empty"
         problem = _control_problem(item, newline_ok=False)
         if problem:
-            return f"{k!r} {problem}"
+            return f"{_r(k)} {problem}"
     return None
 
 
@@ -409,14 +506,14 @@ def date_problem(v: Any) -> str | None:
                 f"not {_tname(v)}")
     m = _DATE.fullmatch(v)
     if not m:
-        return f"{v!r} is not a date: use \"2019\", \"2019-04\" or \"2019-04-20\""
+        return f"{_r(v)} is not a date: use \"2019\", \"2019-04\" or \"2019-04-20\""
     import datetime as dt
 
     year, month, day = m.groups()
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
-        return f"{v!r} is not a real date"
+        return f"{_r(v)} is not a real date"
     return None
 
 
@@ -511,11 +608,41 @@ TOP = ("schema_version", "types", "topics", "sources", "cases")
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: "a\n" is no id
 
 
+SUGGEST_BUDGET = 200_000
+"""Names compared, in all, while suggesting near ones during one validation.
+Each unknown name is compared with every known one: 50,000 links to nowhere
+among 50,000 ids would be 2.5 billion comparisons. Past the budget, problems
+come without a suggestion (the first ones, which a person reads, keep theirs)."""
+
+# One validation's suggestions by (name, id of the known set): every problem
+# asks again (10,000 cases with one key renamed ask 10,000 times), so each is
+# worked out once. The set is kept beside its answer, so that its id cannot be
+# reused while the answer is held.
+_suggested: dict[tuple[str, int], tuple[object, str]] = {}
+_budget = [SUGGEST_BUDGET]
+
+
+def _forget_suggestions() -> None:
+    _suggested.clear()
+    _budget[0] = SUGGEST_BUDGET
+
+
 def _suggest(key: str, known: Iterable[str]) -> str:
     import difflib
 
+    if len(key) > ECHO_LIMIT:
+        return ""  # nothing a person meant to type is that long
+    memo = _suggested.get((key, id(known)))
+    if memo is not None and memo[0] is known:
+        return memo[1]
+    size = len(known) if isinstance(known, Sized) else SUGGEST_BUDGET
+    if size > _budget[0]:
+        return ""
+    _budget[0] -= size
     near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {near[0]!r}?)" if near else ""
+    answer = f" (did you mean {_r(near[0])}?)" if near else ""
+    _suggested[(key, id(known))] = (known, answer)
+    return answer
 
 
 # --------------------------------------------------------------------------- checking
@@ -536,7 +663,10 @@ class _Checker:
 
     def add(self, f: _File, message: str, *, line: int | None = None, case: str | None = None,
             field: str | None = None) -> None:
-        self.problems.append(Problem(f.name, message, line=line, case=case, field=field))
+        # A name or a key of the user's, echoed: cut to a readable length.
+        self.problems.append(Problem(f.name, message, line=line,
+                                     case=None if case is None else clip(case),
+                                     field=None if field is None else clip(field)))
 
     def table(self, raw: Mapping[str, Any], spec: Mapping[str, Field],
               report: Callable[[str, str | None], None]) -> dict[str, Any] | None:
@@ -581,9 +711,10 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
     for key, value in raw.items():
         if key in SUBTABLES:
             spec, cls = SUBTABLES[key]
-            if not isinstance(value, list):
-                chk.add(f, f"must be an array of tables ([[cases.{key}]]), not {_tname(value)}",
-                        line=f.lines.case(index, key), case=label, field=key)
+            problem = (f"must be an array of tables ([[cases.{key}]]), not {_tname(value)}"
+                       if not isinstance(value, list) else _too_many(value))
+            if problem:
+                chk.add(f, problem, line=f.lines.case(index, key), case=label, field=key)
                 ok = False
                 continue
             items = []
@@ -608,7 +739,7 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
                     ok = False
                 if key == "figures" and "value_max" in checked and \
                         checked["value_max"] < checked["value"]:
-                    report(f"{checked['value_max']!r} is below value {checked['value']!r}: a "
+                    report(f"{_r(checked['value_max'])} is below value {_r(checked['value'])}: a "
                            "range runs from value up to value_max", "value_max")
                     ok = False
                 if ok:
@@ -623,7 +754,7 @@ def _check_case(chk: _Checker, f: _File, index: int, raw: Any) -> Case | None:
 
     scalars = {k: v for k, v in values.items() if k not in SUBTABLES}
     unknown_free = dict(scalars.items())
-    checked = chk.table(unknown_free, {**CASE}, report_case)
+    checked = chk.table(unknown_free, CASE, report_case)
     if checked is None:
         return None
     ok &= _check_case_rules(checked, values, report_case)
@@ -642,15 +773,15 @@ def _check_location(loc: Mapping[str, Any], report: Callable[[str, str | None], 
 
     ok = True
     if loc["role"] not in LOCATION_ROLES:
-        report(f"{loc['role']!r} is not a location role: use one of {', '.join(LOCATION_ROLES)}",
+        report(f"{_r(loc['role'])} is not a location role: use one of {', '.join(LOCATION_ROLES)}",
                "role")
         ok = False
     pref = loc.get("prefecture")
     if pref is not None and pref not in prefectures.BY_NAME:
         known = prefectures.lookup(pref)
-        hint = f" (write the full name, {known.name!r})" if known else _suggest(
+        hint = f" (write the full name, {_r(known.name)})" if known else _suggest(
             pref, prefectures.BY_NAME)
-        report(f"{pref!r} is not a prefecture{hint}", "prefecture")
+        report(f"{_r(pref)} is not a prefecture{hint}", "prefecture")
         ok = False
     if not any(loc.get(k) for k in ("prefecture", "municipality", "area", "country")):
         report("names no place: give a prefecture, municipality, area or country", None)
@@ -658,7 +789,7 @@ def _check_location(loc: Mapping[str, Any], report: Callable[[str, str | None], 
     regions = loc.get("regions", ())
     for slug in regions:
         if slug not in prefectures.REGION_BY_SLUG:
-            report(f"{slug!r} is not a region{_suggest(slug, prefectures.REGION_BY_SLUG)}: use "
+            report(f"{_r(slug)} is not a region{_suggest(slug, prefectures.REGION_BY_SLUG)}: use "
                    f"one of {', '.join(prefectures.REGION_BY_SLUG)}", "regions")
             ok = False
     if regions and pref is not None:
@@ -672,7 +803,7 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
                       report: Callable[[str, str | None], None]) -> bool:
     ok = True
     if not ID_RE.fullmatch(c["id"]):
-        report(f"{c['id']!r} is not a valid id: lowercase ASCII letters, digits and single "
+        report(f"{_r(c['id'])} is not a valid id: lowercase ASCII letters, digits and single "
                "hyphens (co-ba, lodge-yahoo)", "id")
         ok = False
     bases = " or ".join(f'"{b}"' for b in TYPES_BASES)
@@ -683,22 +814,27 @@ def _check_case_rules(c: Mapping[str, Any], values: Mapping[str, Any],
         hint = (' ("report" was split in schema_version 2: "named" where the report names '
                 'this case, "group" where it places its section)'
                 if c.get("types_basis") == "report" else "")
-        report(f"{c['types_basis']!r} must be {bases}{hint}", "types_basis")
+        report(f"{_r(c['types_basis'])} must be {bases}{hint}", "types_basis")
         ok = False
     if c.get("flow") is not None and c["flow"] not in FLOWS:
-        report(f"{c['flow']!r} is not a flow: use one of {', '.join(FLOWS)}", "flow")
+        report(f"{_r(c['flow'])} is not a flow: use one of {', '.join(FLOWS)}", "flow")
         ok = False
     if c.get("sector") not in (None, "public", "private"):
-        report(f"{c['sector']!r} must be \"public\" or \"private\"", "sector")
+        report(f"{_r(c['sector'])} must be \"public\" or \"private\"", "sector")
         ok = False
     ok &= _check_editorial(c, values, report)
     ok &= _check_parallel_english(c, report)
     ok &= _check_english_pairs(c, report)
+    for n, alias in enumerate(c.get("aliases", ())):
+        problem = zero_width_problem(alias)
+        if problem:
+            report(f"item {n + 1} {problem}", "aliases")
+            ok = False
     for key in ("aliases", "types", "tags", "related", "topics"):
         seen: set[str] = set()
         for item in c.get(key, ()):
             if item in seen:
-                report(f"{item!r} is listed twice", key)
+                report(f"{_r(item)} is listed twice", key)
                 ok = False
             seen.add(item)
     return ok
@@ -779,14 +915,14 @@ def _check_editorial(c: Mapping[str, Any], values: Mapping[str, Any],
 
     for slug in topics:
         if slug not in evidence:
-            report(f"topic {slug!r} has no phrase in topic_evidence", "topic_evidence")
+            report(f"topic {_r(slug)} has no phrase in topic_evidence", "topic_evidence")
             ok = False
     for slug, phrase in evidence.items():
         if slug not in topics:
-            report(f"{slug!r} is not one of this case's topics", "topic_evidence")
+            report(f"{_r(slug)} is not one of this case's topics", "topic_evidence")
             ok = False
         elif not found(phrase):
-            report(f"the phrase for {slug!r} ({phrase!r}) is not in the record's text",
+            report(f"the phrase for {_r(slug)} ({_r(phrase)}) is not in the record's text",
                    "topic_evidence")
             ok = False
     started = c.get("started")
@@ -798,7 +934,7 @@ def _check_editorial(c: Mapping[str, Any], values: Mapping[str, Any],
     else:
         fiscal = c.get("started_fiscal", False)
         if not any(e.date == started and e.fiscal == fiscal for e in values.get("timeline", ())):
-            report(f"{started!r}{' (fiscal)' if fiscal else ''} is not the date of any event in "
+            report(f"{_r(started)}{' (fiscal)' if fiscal else ''} is not the date of any event in "
                    "the timeline", "started")
             ok = False
         start_phrase = c.get("started_evidence")
@@ -807,16 +943,17 @@ def _check_editorial(c: Mapping[str, Any], values: Mapping[str, Any],
                    "started_evidence")
             ok = False
         elif not found(start_phrase):
-            report(f"{start_phrase!r} is not in the record's text", "started_evidence")
+            report(f"{_r(start_phrase)} is not in the record's text", "started_evidence")
             ok = False
     for a in values.get("actors", ()):
         if a.kind is not None and a.kind not in ACTOR_KINDS:
-            report(f"actor {a.name!r}: {a.kind!r} is not a kind{_suggest(a.kind, ACTOR_KINDS)}; "
-                   f"use one of {', '.join(ACTOR_KINDS)}", "actors")
+            report(f"actor {_r(a.name)}: {_r(a.kind)} is not a kind"
+                   f"{_suggest(a.kind, ACTOR_KINDS)}; use one of {', '.join(ACTOR_KINDS)}",
+                   "actors")
             ok = False
         if a.kind_evidence is not None and not found(a.kind_evidence):
-            report(f"actor {a.name!r}: kind_evidence {a.kind_evidence!r} is not in the record's "
-                   "text", "actors")
+            report(f"actor {_r(a.name)}: kind_evidence {_r(a.kind_evidence)} is not in the "
+                   "record's text", "actors")
             ok = False
     return ok
 
@@ -834,7 +971,7 @@ def _check_named_tables(chk: _Checker, f: _File, raw: Any, kind: str,
             chk.add(f, msg, line=f.lines.table(f"{kind}.{key}", fld),
                     field=f"{kind}.{key}" + (f".{fld}" if fld else ""))
         if not ID_RE.fullmatch(key):
-            report(f"{key!r} is not a valid {kind[:-1]} id", None)
+            report(f"{_r(key)} is not a valid {kind[:-1]} id", None)
             continue
         if not isinstance(body, dict):
             report(f"must be a table, not {_tname(body)}", None)
@@ -852,6 +989,13 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
     first is the base dataset, later ones add to it (``--add``). Raises
     :class:`DatasetError` listing every problem found.
     """
+    try:
+        return _validate_documents(files)
+    finally:
+        _forget_suggestions()  # they hold this dataset's names
+
+
+def _validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Dataset:
     chk = _Checker()
     # Every case's id and related list as written, even for cases that failed
     # their own checks, so one bad case does not also make its neighbours'
@@ -868,12 +1012,19 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
         for key in doc:
             if key not in TOP:
                 chk.add(f, f"unknown top-level key{_suggest(key, TOP)}",
-                        line=f.lines.table(key) or f.lines._key_line(0, len(f.lines.lines), key),
+                        line=_top_key_line(f, key),
                         field=key)
         version = doc.get("schema_version")
-        if version is not None and version not in SUPPORTED_VERSIONS:
-            chk.add(f, f"schema_version {version!r} is not supported (this kasegeru reads "
-                    f"{' and '.join(map(str, SUPPORTED_VERSIONS))})", field="schema_version")
+        reads = " or ".join(map(str, SUPPORTED_VERSIONS))
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            # true == 1 and 1.0 == 1 in Python: neither is a version number.
+            chk.add(f, f"must be a whole number ({reads}), not {_tname(version)}",
+                    field="schema_version", line=_top_key_line(f, "schema_version"))
+            version = None
+        elif version is not None and version not in SUPPORTED_VERSIONS:
+            chk.add(f, f"schema_version {_r(version)} is not supported (this kasegeru "
+                    f"reads {reads.replace(' or ', ' and ')})", field="schema_version",
+                    line=_top_key_line(f, "schema_version"))
         if version == 1:
             _upgrade_v1(doc)
         tables: tuple[tuple[str, Mapping[str, Field], Callable[..., Any], dict[str, Any]], ...] = (
@@ -886,7 +1037,7 @@ def validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Data
             found = _check_named_tables(chk, f, doc[kind], kind, spec, build)
             for key, value in found.items():
                 if key in target and target[key] != value:
-                    chk.add(f, f"{kind[:-1]} {key!r} is already defined differently in "
+                    chk.add(f, f"{kind[:-1]} {_r(key)} is already defined differently in "
                             f"{origin[f'{kind}.{key}']}", line=f.lines.table(f"{kind}.{key}"),
                             field=f"{kind}.{key}")
                     continue
@@ -940,7 +1091,7 @@ def _check_references(chk: _Checker, types: Mapping[str, CaseType],
         if case.id in by_id:
             other_file = by_id[case.id][0].name
             where = "" if other_file == f.name else f" in {other_file}"
-            report(f, i, case, f"duplicate id {case.id!r}: already used by another case{where}",
+            report(f, i, case, f"duplicate id {_r(case.id)}: already used by another case{where}",
                    "id")
         else:
             by_id[case.id] = (f, case)
@@ -949,40 +1100,40 @@ def _check_references(chk: _Checker, types: Mapping[str, CaseType],
                 k = id_key(name)
                 owner = key_owner.get(k)
                 if owner is not None and owner[0] != case.id:
-                    report(f, i, case, f"{what} {name!r} clashes with the {owner[1]} of case "
-                           f"{owner[0]!r}", "aliases" if what == "alias" else "id")
+                    report(f, i, case, f"{what} {_r(name)} clashes with the {owner[1]} of case "
+                           f"{_r(owner[0])}", "aliases" if what == "alias" else "id")
                 elif owner is None:
                     key_owner[k] = (case.id, what)
 
     for f, i, case in cases:
         for slug in case.types:
             if slug not in types:
-                report(f, i, case, f"unknown type {slug!r}{_suggest(slug, types)}", "types")
+                report(f, i, case, f"unknown type {_r(slug)}{_suggest(slug, types)}", "types")
         for slug in case.topics:
             if slug not in topics:
-                report(f, i, case, f"unknown topic {slug!r}{_suggest(slug, topics)}", "topics")
+                report(f, i, case, f"unknown topic {_r(slug)}{_suggest(slug, topics)}", "topics")
         for j, ref in enumerate(case.sources):
             if ref.source not in sources:
-                report(f, i, case, f"unknown source {ref.source!r}{_suggest(ref.source, sources)}",
-                       "sources", j, "source")
+                report(f, i, case, f"unknown source {_r(ref.source)}"
+                       f"{_suggest(ref.source, sources)}", "sources", j, "source")
         for j, ev in enumerate(case.timeline):
             if ev.source is not None and ev.source not in sources:
-                report(f, i, case, f"unknown source {ev.source!r}{_suggest(ev.source, sources)}",
+                report(f, i, case, f"unknown source {_r(ev.source)}{_suggest(ev.source, sources)}",
                        "timeline", j, "source")
         for rel in case.related:
             if rel == case.id:
                 report(f, i, case, "a case cannot be related to itself", "related")
             elif rel not in raw_related:
-                report(f, i, case, f"related case {rel!r} does not exist"
+                report(f, i, case, f"related case {_r(rel)} does not exist"
                        f"{_suggest(rel, raw_related)}", "related")
             elif case.id not in raw_related[rel]:
-                report(f, i, case, f"related is one-way: {rel!r} does not list {case.id!r} back",
-                       "related")
+                report(f, i, case, f"related is one-way: {_r(rel)} does not list {_r(case.id)} "
+                       "back", "related")
     for slug, ctype in types.items():
         for ex in ctype.examples:
             if ex not in raw_related:
                 chk.problems.append(Problem(
-                    "dataset", f"example case {ex!r} does not exist{_suggest(ex, raw_related)}",
+                    "dataset", f"example case {_r(ex)} does not exist{_suggest(ex, raw_related)}",
                     field=f"types.{slug}.examples"))
 
 

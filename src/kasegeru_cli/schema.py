@@ -13,6 +13,7 @@ import typing
 from typing import Any
 
 from kasegeru_cli import __version__
+from kasegeru_cli.loader import MAX_INT, MAX_ITEMS, MAX_TEXT
 from kasegeru_cli.models import (
     ACTOR_KINDS,
     FLOWS,
@@ -31,6 +32,13 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 DATE_FIELDS = {"date", "until", "as_of", "started"}
+# What the loader refuses (docs/DATA.md, "What any value may hold"), said here
+# too: no bidirectional control in any text, no zero-width character in an
+# alias, at most MAX_TEXT characters a text and MAX_ITEMS items a list, no
+# whole number beyond 2^53-1.
+_BIDI = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+TEXT_PATTERN = f"^[^{_BIDI}]*$"
+ALIAS_PATTERN = f"^[^{_BIDI}\\u200b-\\u200d\\u2060\\ufeff]*$"
 
 _SUB = {Actor: "actor", Location: "location", Event: "event", Figure: "figure",
         SourceRef: "source_ref"}
@@ -64,21 +72,23 @@ def _json_type(tp: Any, name: str, owner: str) -> dict[str, Any]:
     if origin is tuple:
         (item, _) = typing.get_args(tp)
         if item in _SUB:
-            return {"type": "array", "items": {"$ref": f"#/$defs/{_SUB[item]}"}}
-        return {"type": "array", "items": {"type": "string"}}
+            return {"type": "array", "maxItems": MAX_ITEMS,
+                    "items": {"$ref": f"#/$defs/{_SUB[item]}"}}
+        return {"type": "array", "maxItems": MAX_ITEMS,
+                "items": {"type": "string", "maxLength": MAX_TEXT, "pattern": TEXT_PATTERN}}
     if origin is typing.Literal:
         return {"type": "string"}
     if origin is dict:
-        return {"type": "object", "additionalProperties": {"type": "string"}}
+        return {"type": "object", "maxProperties": MAX_ITEMS, "additionalProperties": {
+            "type": "string", "maxLength": MAX_TEXT, "pattern": TEXT_PATTERN}}
     if tp is str:
-        schema: dict[str, Any] = {"type": "string"}
-        if name in DATE_FIELDS:
-            schema["pattern"] = DATE_PATTERN
+        schema: dict[str, Any] = {"type": "string", "maxLength": MAX_TEXT}
+        schema["pattern"] = DATE_PATTERN if name in DATE_FIELDS else TEXT_PATTERN
         return schema
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
-        return {"type": "integer"}
+        return {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT}
     raise TypeError(f"no JSON type for {tp!r} ({owner}.{name})")
 
 
@@ -99,6 +109,8 @@ def _object(cls: type, title: str) -> dict[str, Any]:
         props["id"]["pattern"] = ID_PATTERN
         props["types"]["items"] = {"enum": list(TYPE_SLUGS)}
         props["topics"]["items"] = {"type": "string", "pattern": ID_PATTERN}
+        props["aliases"]["items"] = {"type": "string", "maxLength": MAX_TEXT,
+                                     "pattern": ALIAS_PATTERN}
     if cls is Location:
         from kasegeru_cli.prefectures import REGIONS
 
@@ -179,7 +191,8 @@ def _defs() -> dict[str, Any]:
         "date": {"type": "string", "pattern": DATE_PATTERN},
         "date_note": {"type": ["string", "null"]},
         "sections": {"type": "array", "items": {"type": "string"}},
-        "expected_cases": {"type": ["integer", "null"]}, "cases": {"type": "integer"}},
+        "expected_cases": {"type": ["integer", "null"], "minimum": -MAX_INT,
+                           "maximum": MAX_INT}, "cases": {"type": "integer"}},
         "required": ["id", "file", "title", "title_en", "publisher", "date", "date_note",
                      "sections", "expected_cases", "cases"]}
     defs["stats_row"] = {"type": "object", "minProperties": 2, "maxProperties": 2,

@@ -154,7 +154,9 @@ def _note(message: str) -> None:
     if message not in _noted:
         _noted.add(message)
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.write(f"Note: {message}\n")
+            from kasegeru_cli.text import escape_controls
+
+            sys.stderr.write(f"Note: {escape_controls(message)}\n")
 
 
 def _euid() -> int | None:

@@ -8,6 +8,7 @@ NFKC (full/half width), case, and katakana to hiragana, so that ``senq``,
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 # Katakana ァ (U+30A1) .. ヶ (U+30F6) map to hiragana by subtracting 0x60.
@@ -58,14 +59,65 @@ def id_key(text: str) -> str:
 # starts colour, cursor and OSC 52 clipboard sequences; U+009B is a one-character
 # CSI). Data shown to people never reaches the terminal with them.
 _CONTROLS = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
-_ESCAPED = {c: f"\\x{c:02x}" for c in _CONTROLS}
+# Bidirectional controls reorder what follows them (``invoice\u202etxt.exe``
+# shows as ``invoiceexe.txt``); zero-width characters make two different
+# strings look alike. Neither is ever shown raw in a message.
+BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F,
+                           0x061C])
+ZERO_WIDTH = frozenset([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+_ESCAPED = {c: f"\\x{c:02x}" for c in _CONTROLS} | {
+    c: f"\\u{c:04x}" for c in sorted(BIDI_CONTROLS | ZERO_WIDTH)}
 _STRIPPED = dict.fromkeys(_CONTROLS)
+# Tables drop bidirectional controls too (one in a cell would reorder the cells
+# after it); zero-width characters take no cell and join emoji, so they stay.
+_TABLE_STRIPPED = dict.fromkeys([*_CONTROLS, *BIDI_CONTROLS])
 
 
 def escape_controls(text: str) -> str:
     """``text`` with every control character but newline and tab shown as
-    ``\\xNN``: for messages, where the reader should see what is there."""
+    ``\\xNN``, and every bidirectional control and zero-width character as
+    ``\\uNNNN``: for messages, where the reader should see what is there.
+
+    The one way user-supplied text (paths included) reaches a message."""
     return text.translate(_ESCAPED)
+
+
+ECHO_LIMIT = 80
+"""How many characters of a user's value an error message echoes."""
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text``, or its first ``limit`` characters with an ellipsis and the
+    total length when it is longer: what an error echoes of a user's value."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+ECHO_RUN_LIMIT = 400
+"""An unbroken run of characters longer than this in a message is a user's
+value echoed (no word, id or path of ours is that long)."""
+_LONG_RUN = re.compile(r"\S{" + str(ECHO_RUN_LIMIT + 1) + ",}")
+MESSAGE_LINE_LIMIT = 2_000
+
+
+def clip_message(message: str) -> str:
+    """A message with each unbroken run of over :data:`ECHO_RUN_LIMIT`
+    characters (what a user typed, echoed: a 100,000-character query) cut to
+    :data:`ECHO_LIMIT` with the run's length, and each line to
+    :data:`MESSAGE_LINE_LIMIT` characters."""
+    message = _LONG_RUN.sub(lambda m: clip(m.group()), message)
+    if len(message) <= MESSAGE_LINE_LIMIT:
+        return message
+    return "\n".join(clip(line, MESSAGE_LINE_LIMIT) for line in message.split("\n"))
+
+
+def clipped_repr(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` of a string cut to ``limit`` characters (an ellipsis and the
+    total length after the closing quote); other values as ``repr``."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    return repr(value)
 
 
 def strip_controls(text: str) -> str:
@@ -76,16 +128,17 @@ def strip_controls(text: str) -> str:
 
 def printable_renderable(renderable: object) -> object:
     """A rich renderable that renders ``renderable`` with the control characters
-    of its text removed (after layout: rich gives them no width). The styles
-    rich adds itself (colour, bold) are not text and stay."""
+    (bidirectional controls included) of its text removed (after layout: rich
+    gives them no width). The styles rich adds itself (colour, bold) are not
+    text and stay."""
     from rich.segment import Segment
 
     class _Printable:
         def __rich_console__(self, console: object, options: object) -> object:
             for segment in console.render(renderable, options):  # type: ignore[attr-defined]
                 text = segment.text
-                if segment.control is None and text.translate(_STRIPPED) != text:
-                    yield Segment(text.translate(_STRIPPED), segment.style)
+                if segment.control is None and text.translate(_TABLE_STRIPPED) != text:
+                    yield Segment(text.translate(_TABLE_STRIPPED), segment.style)
                 else:
                     yield segment
 

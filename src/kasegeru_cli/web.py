@@ -658,7 +658,9 @@ def run(directory: Path, where: Listening, open_browser: bool,
     datasette.handle_exception.rich = None
     asyncio.run(ds.invoke_startup())
     where.socket.listen(2048)  # connections wait from now on: the line below is true
-    sys.stderr.write(f"Serving at {where.url}  (Ctrl-C to stop)\n")
+    from kasegeru_cli.text import escape_controls
+
+    sys.stderr.write(f"Serving at {escape_controls(where.url)}  (Ctrl-C to stop)\n")
     sys.stderr.flush()
     if open_browser:
         webbrowser.open(where.url)

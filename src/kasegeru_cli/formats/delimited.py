@@ -10,8 +10,9 @@ Nested fields come in one of two shapes (``--nested``):
 Values are written as they are. Only ``--excel`` output, which is meant to be
 opened in a spreadsheet, is guarded against formula injection: a cell that a
 spreadsheet would run as a formula gets a leading ``'``. That is a cell whose
-first non-blank character (spaces and U+3000 ignored, full-width forms read as
-ASCII) is ``=``, ``@``, a tab or CR, or ``+``/``-`` not followed by a plain
+first visible character (spaces, U+3000 and every other blank, and invisible
+format characters such as U+200B, U+FEFF and bidirectional controls ignored;
+full-width forms read as ASCII) is ``=``, ``@``, a tab or CR, or ``+``/``-`` not followed by a plain
 number (``-2`` stays, ``-2+3`` and ``+cmd`` are guarded). Plain CSV stays the
 data, byte for byte, for the scripts that read it.
 """
@@ -32,9 +33,20 @@ NESTED = ("readable", "json")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
+def _invisible(ch: str) -> bool:
+    """A character a spreadsheet user would not see before a formula's ``=``: a
+    blank (but tab and CR, which start a formula themselves) or a format
+    character (zero-width space, BOM, bidirectional controls)."""
+    return (ch.isspace() and ch not in "\t\r") or unicodedata.category(ch) == "Cf"
+
+
 def is_formula(cell: str) -> bool:
     """Would a spreadsheet run ``cell`` as a formula?"""
-    text = unicodedata.normalize("NFKC", cell).lstrip(" \u3000")
+    text = unicodedata.normalize("NFKC", cell)
+    start = 0
+    while start < len(text) and _invisible(text[start]):
+        start += 1
+    text = text[start:]
     if not text:
         return False
     if text[0] in "=@\t\r" or cell[:1] in "\t\r":
