@@ -313,3 +313,11 @@ def test_the_snippet_is_the_english_that_matched(cli: Cli, tmp_path: Path) -> No
     assert "Attracted a call centre" in hit["match"]["snippet"]
     [hit] = cli.json("--data", str(write(tmp_path)), "search", "festival", "--json")
     assert hit["match"]["field"] == "tags_en" and hit["match"]["snippet"] == "festival"
+
+
+def test_long_vowel_marks_fold_in_search(cli: Cli) -> None:
+    """docs/DATA.md: Hepburn without macrons in the data; Tōhoku or Tôhoku finds Tohoku."""
+    plain = [h["id"] for h in cli.json("search", "Shonai region", "--json")]
+    assert plain == ["tsuruoka-bioscience-park"]
+    for typed in ("Shōnai region", "Shônai region", "SHŌNAI REGION"):
+        assert [h["id"] for h in cli.json("search", typed, "--json")] == plain
