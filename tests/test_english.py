@@ -321,3 +321,33 @@ def test_long_vowel_marks_fold_in_search(cli: Cli) -> None:
     assert plain == ["tsuruoka-bioscience-park"]
     for typed in ("Shōnai region", "Shônai region", "SHŌNAI REGION"):
         assert [h["id"] for h in cli.json("search", typed, "--json")] == plain
+
+
+def test_co_ba_in_english_has_no_japanese_text_but_names_and_quotes(cli: Cli,
+                                                                    bundled: Path) -> None:
+    """Issue 23: the English page of co-ba keeps Japanese only beside a translation
+    (names), in the Japanese summary under the English one, in place names not yet
+    translated, in headings' Japanese halves and in the credit line."""
+    import tomli
+
+    raw = next(c for c in tomli.loads(bundled.read_text(encoding="utf-8"))["cases"]
+               if c["id"] == "co-ba")
+    out = cli("show", "co-ba", "--lang", "en", env=WIDE).stdout
+    flat = " ".join(out.split())
+
+    def squeeze(text: str) -> str:  # wrapped Japanese lines join without spaces
+        return "".join(text.split())
+
+    rest = squeeze(out).replace(squeeze(raw["name"]), "").replace(squeeze(raw["summary"]), "")
+    for actor in raw["actors"]:  # the Japanese name beside the English one
+        rest = rest.replace(f"({squeeze(actor['name'])})", "")
+    for text in (*raw["points"], *raw["challenges"], *raw["tags"],
+                 *(e["event"] for e in raw["timeline"]), *(f["label"] for f in raw["figures"]),
+                 *(a["role"] for a in raw["actors"]), raw["types_note"]):
+        assert squeeze(text) not in rest, text
+    assert squeeze(raw["points"][0]) in squeeze(cli("show", "co-ba", env=WIDE).stdout)
+    assert "• Members can use any site (concept: \"working as if travelling\")" in flat
+    assert "• Tsukuruba Co., Ltd. (㈱ツクルバ) — operator (co-ba Shibuya);" in flat
+    assert "• Number of co-ba sites: 24 sites (2019-03, nationwide)" in flat
+    assert "2018-10 As a new venture of the co-ba business, a site specialising in startups " \
+        "(Jinnan) was set up under direct management" in flat
