@@ -241,3 +241,113 @@ def test_the_schema_validates_a_record_with_english(cli: Cli, tmp_path: Path) ->
     record["points_en"] = "not a list"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(record, json_schema("case"))
+
+
+# ----------------------------------------------------------------- shown and searched
+
+WIDE = {"COLUMNS": "200"}
+
+
+def test_show_in_english_prints_every_section_in_english(cli: Cli) -> None:
+    """A translated record of the bundled data (tsuruoka-bioscience-park, 000 item ２．)."""
+    out = cli("show", "tsuruoka-bioscience-park", "--lang", "en", env=WIDE).stdout
+    lines = [line.strip() for line in out.splitlines()]
+    assert lines[0] == ("Development of \"Tsuruoka Bioscience Park\", grown from attracting a "
+                        "university from a metropolitan area")
+    flat = " ".join(out.split())  # a long bullet wraps even at 200 columns
+    assert "• Since 2014, Yamagata Design Co., Ltd., a locally founded real-estate business, " \
+        "has been in charge of developing 14 ha of the park, and it is now building an " \
+        "accommodation and stay complex and other facilities able to host researchers staying " \
+        "from metropolitan areas and abroad. •" in flat
+    assert "2014-08  Yamagata Design Co., Ltd. began developing the 14 ha." in lines
+    assert ("• Funds raised by Yamagata Design Co., Ltd. from regional financial institutions, "
+            "construction companies and individuals: over 22 hundred million yen") in lines
+    assert "• Number of flights to Tokyo from Shonai Airport: 4 flights (a day)" in lines
+    assert any(line.startswith("• Spiber Co., Ltd. (Spiber㈱) — bio venture spun off from "
+                               "Keio IAB") for line in lines)
+    assert "site     Yamagata, 鶴岡市 (Tsuruoka Bioscience Park) — Area 21.5 ha, of which " \
+        "Yamagata Design Co., Ltd. develops 14 ha" in lines
+    assert any(line.startswith("tags      industry-academia collaboration, attracting a "
+                               "university") for line in lines)
+    assert any("(3) Partnerships between metropolitan areas and regional cities [2018-summary]"
+               in line for line in lines)
+    # The Japanese of the points, events, figures and places is not on the English page.
+    for japanese in ("ヤマガタデザイン(株)が14haの開発に着手。", "庄内空港の東京便の便数",
+                     "パークから20分、東京便1日4便", "宿泊滞在複合施設", "大学誘致"):
+        assert japanese not in out
+    # In Japanese, as before.
+    ja = cli("show", "tsuruoka-bioscience-park", env=WIDE).stdout
+    assert "ヤマガタデザイン(株)が14haの開発に着手。" in ja
+    assert "Yamagata Design" not in ja.split("Summary")[1]
+
+
+def test_show_in_english_falls_back_to_japanese_per_text(cli: Cli, tmp_path: Path) -> None:
+    text = EN.replace('points_en = ["Partnership with Tohoku University", '
+                      '"Attracted a call centre"]\n', "").replace('event_en = "Opened"\n', "")
+    out = cli("--data", str(write(tmp_path, text)), "show", "kumo", "--lang", "en",
+              env=WIDE).stdout
+    lines = [line.strip() for line in out.splitlines()]
+    assert "• 東北大学と連携" in lines and "• コールセンターを誘致" in lines
+    assert "FY2018  開設" in lines
+    assert "• Securing staff" in lines
+    assert "• Members: about 120 people (cumulative)" in lines
+    assert "• Kumo Co., Ltd. (株式会社雲) — operator" in lines
+    assert "main  Miyagi, 仙台市 (in front of the station) — a renovated vacant shop" in lines
+
+
+@pytest.mark.parametrize(("query", "ids"), [
+    ("hot spring", ["nishiawakura-mori-no-gakko", "toyooka-kddi"]),
+    ("温泉", ["nishiawakura-mori-no-gakko", "toyooka-kddi"]),
+    ("thinned timber", ["nishiawakura-mori-no-gakko"]),
+    ("Shonai Airport", ["tsuruoka-bioscience-park"]),
+])
+def test_english_texts_are_searched(cli: Cli, query: str, ids: list[str]) -> None:
+    hits = cli.json("search", query, "--json")
+    assert sorted(h["id"] for h in hits) == ids
+
+
+def test_the_snippet_is_the_english_that_matched(cli: Cli, tmp_path: Path) -> None:
+    [hit] = cli.json("--data", str(write(tmp_path)), "search", "call centres", "--json")
+    assert hit["id"] == "kumo"
+    assert hit["match"]["field"] == "points_en"
+    assert "Attracted a call centre" in hit["match"]["snippet"]
+    [hit] = cli.json("--data", str(write(tmp_path)), "search", "festival", "--json")
+    assert hit["match"]["field"] == "tags_en" and hit["match"]["snippet"] == "festival"
+
+
+def test_long_vowel_marks_fold_in_search(cli: Cli) -> None:
+    """docs/DATA.md: Hepburn without macrons in the data; Tōhoku or Tôhoku finds Tohoku."""
+    plain = [h["id"] for h in cli.json("search", "Shonai Airport", "--json")]
+    assert plain == ["tsuruoka-bioscience-park"]
+    for typed in ("Shōnai Airport", "Shônai airport", "SHŌNAI AIRPORT"):
+        assert [h["id"] for h in cli.json("search", typed, "--json")] == plain
+
+
+def test_co_ba_in_english_has_no_japanese_text_but_names_and_quotes(cli: Cli,
+                                                                    bundled: Path) -> None:
+    """Issue 23: the English page of co-ba keeps Japanese only beside a translation
+    (names), in the Japanese summary under the English one, in place names not yet
+    translated, in headings' Japanese halves and in the credit line."""
+    import tomli
+
+    raw = next(c for c in tomli.loads(bundled.read_text(encoding="utf-8"))["cases"]
+               if c["id"] == "co-ba")
+    out = cli("show", "co-ba", "--lang", "en", env=WIDE).stdout
+    flat = " ".join(out.split())
+
+    def squeeze(text: str) -> str:  # wrapped Japanese lines join without spaces
+        return "".join(text.split())
+
+    rest = squeeze(out).replace(squeeze(raw["name"]), "").replace(squeeze(raw["summary"]), "")
+    for actor in raw["actors"]:  # the Japanese name beside the English one
+        rest = rest.replace(f"({squeeze(actor['name'])})", "")
+    for text in (*raw["points"], *raw["challenges"], *raw["tags"],
+                 *(e["event"] for e in raw["timeline"]), *(f["label"] for f in raw["figures"]),
+                 *(a["role"] for a in raw["actors"]), raw["types_note"]):
+        assert squeeze(text) not in rest, text
+    assert squeeze(raw["points"][0]) in squeeze(cli("show", "co-ba", env=WIDE).stdout)
+    assert "• Members can use any site (concept: \"working as if travelling\")" in flat
+    assert "• Tsukuruba Co., Ltd. (㈱ツクルバ) — operator (co-ba Shibuya);" in flat
+    assert "• Number of co-ba sites: 24 sites (2019-03, nationwide)" in flat
+    assert "2018-10 As a new venture of the co-ba business, a site specialising in startups " \
+        "(Jinnan) was set up under direct management" in flat

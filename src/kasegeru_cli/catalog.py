@@ -139,6 +139,8 @@ _WEIGHTS = {
     "actors": 2.0, "locations": 2.0, "timeline": 1.0, "figures": 1.0, "types_note": 0.5,
     "sources": 0.5,
 }
+# The English beside a text (points_en …) weighs as that text.
+_WEIGHTS.update({f"{k}_en": w for k, w in list(_WEIGHTS.items()) if f"{k}_en" not in _WEIGHTS})
 
 
 class Catalog:
@@ -741,10 +743,12 @@ class Catalog:
             if src is not None:
                 credits.append(credit_ja(src.title, src.publisher, src.date_note or src.date))
         return PageContext(
-            type_names={s: t.name for s, t in self.dataset.types.items()},
+            type_names={s: (t.name_en if lang == "en" else t.name)
+                        for s, t in self.dataset.types.items()},
             topic_names={s: (t.name_en if lang == "en" else t.name)
                          for s, t in self.dataset.topics.items()},
-            source_titles={s: src.title for s, src in self.dataset.sources.items()},
+            source_titles={s: (src.title_en if lang == "en" else src.title)
+                           for s, src in self.dataset.sources.items()},
             related=self.related(case), credits=credits)
 
     def related(self, case: Case) -> list[Case]:

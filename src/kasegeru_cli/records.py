@@ -212,3 +212,6 @@ def search_texts(case: Case) -> Iterator[tuple[str, str]]:
         yield "types_note", case.types_note
     for ref in case.sources:
         yield "sources", f"{ref.section} {ref.item}" if ref.item else ref.section
+    from kasegeru_cli.english import search_texts as english_texts
+
+    yield from english_texts(case)

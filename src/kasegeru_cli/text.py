@@ -13,10 +13,13 @@ import unicodedata
 
 # Katakana ァ (U+30A1) .. ヶ (U+30F6) map to hiragana by subtracting 0x60.
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
+# Hepburn with or without long-vowel marks folds alike (docs/DATA.md "English":
+# the data writes Tohoku, a user may type Tōhoku or Tôhoku).
+_KATA_TO_HIRA.update({ord(c): ord(p) for c, p in zip("āīūēōâîûêô", "aiueoaiueo", strict=True)})
 
 
 def fold(text: str) -> str:
-    """NFKC, case-folded, katakana turned into hiragana."""
+    """NFKC, case-folded, katakana turned into hiragana, long-vowel marks dropped."""
     return unicodedata.normalize("NFKC", text).casefold().translate(_KATA_TO_HIRA)
 
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kasegeru_cli.formats.wrap import JaText, SlugText, ValuesText
-from kasegeru_cli.models import Case
+from kasegeru_cli.models import Case, Figure, Location
 from kasegeru_cli.records import date_text, figure_text, flat_value
 from kasegeru_cli.search import Hit
 
@@ -187,7 +187,15 @@ def fields_page(case: Case, names: Sequence[str]) -> RenderableType:
 
 
 def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
-    """The whole record, readable top to bottom in an 80-column terminal."""
+    """The whole record, readable top to bottom in an 80-column terminal; in
+    English (``lang="en"``) every text that has its English (docs/DATA.md "English")."""
+    from kasegeru_cli import english
+
+    if lang == "en":
+        case = english.in_english(case)
+    place_line: Callable[[Location], str] = (english.place_label if lang == "en"
+                                             else Location.label)
+    figure_line: Callable[[Figure], str] = english.figure_text if lang == "en" else figure_text
     first, second = (case.name_en, case.name) if lang == "en" else (case.name, case.name_en)
     parts: list[RenderableType] = [
         JaText(first, style="bold"),
@@ -234,7 +242,7 @@ def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
                   _kv([(date_text(e.date, e.fiscal, e.planned, e.until), e.event)
                        for e in sorted(case.timeline, key=lambda e: e.date)])]
     if case.figures:
-        parts += [_section("Figures 数値"), _bullets([figure_text(f) for f in case.figures])]
+        parts += [_section("Figures 数値"), _bullets([figure_line(f) for f in case.figures])]
     if case.actors:
         parts += [_section("Actors 取組主体・関係者"),
                   _bullets([a.name + (f" — {a.role}" if a.role else "") + _actor_marks(a.kind,
@@ -243,7 +251,7 @@ def show_page(case: Case, ctx: PageContext, lang: str = "ja") -> RenderableType:
     if case.locations:
         parts += [_section("Places 取組地域"),
                   _kv([(loc.role + (" (planned)" if loc.planned else ""),
-                        loc.label() + (f" — {loc.note}" if loc.note else "")
+                        place_line(loc) + (f" — {loc.note}" if loc.note else "")
                         + (f" [{', '.join(loc.regions)}]" if loc.regions else ""))
                        for loc in case.locations])]
     parts += [_section("Sources 出典"),
