@@ -105,10 +105,15 @@ def test_data_option_takes_the_fast_path_too(warm: Path, bundled: Path) -> None:
 def test_an_entry_over_the_cap_keeps_data_and_keys(tmp_path: Path) -> None:
     if not BIN.exists():
         pytest.skip("console script not installed")
+    # The cap is set between the sizes of the bundled entry's files, measured in a
+    # first cache without a cap (they grow with the data: .data ~0.6 MB, .keys ~0.03 MB,
+    # .show ~1 MB in Dec 2026): it holds data and keys but not all three.
+    sizes = tmp_path / "sizes"
+    assert _run("show", "co-ba", "--json", cache=sizes).returncode == 0
+    size = {p.suffix: p.stat().st_size for p in sizes.iterdir()}
+    assert size[".show"] > 4096, size
     cache = tmp_path / "cache"
-    # The bundled entry: .data ~0.4 MB, .keys ~0.04 MB, .show ~0.6 MB; a 0.6 MB cap
-    # holds data and keys but not all three.
-    os.environ["KASEGERU_CACHE_MAX_MB"] = "0.6"
+    os.environ["KASEGERU_CACHE_MAX_MB"] = str((size[".data"] + size[".keys"] + 4096) / 2**20)
     try:
         first = _run("show", "co-ba", "--json", cache=cache)
         kinds = sorted(p.suffix for p in cache.iterdir())
