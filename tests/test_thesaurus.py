@@ -225,3 +225,30 @@ def test_sqlite_tables_hold_the_thesaurus(cli: Cli, tmp_path: Path) -> None:
         "SELECT c.id FROM cases_fts JOIN cases c ON c.rowid = cases_fts.rowid "
         "WHERE cases_fts MATCH ?", (json.dumps("akiya"),))}
     assert found >= VACANT and not found & IDLE_LAND
+
+
+# --------------------------------------------------------------------------- scripts/thesaurus.py
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "thesaurus.py"
+
+
+def test_script_finds_each_japanese_label_in_the_documents(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    # A PDF extract breaks lines inside words: 空き店\n舗 is still 空き店舗.
+    (seeds / "000_x.txt").write_text("油津商店街の空き店\n舗解消。高専で学んだ技術者",
+                                     encoding="utf-8")
+    data = write(tmp_path, '[concepts.shop]\npref = "空き店舗"\npref_en = "vacant shop"\n'
+                 'broader = "places"\nalt = ["空店舗"]\nhidden = ["空き店舗"]\n\n'
+                 '[concepts.kosen]\npref = "高専"\npref_en = "technical college"\n'
+                 'broader = "places"\nhidden = ["高等専門学校", "大学"]\n')
+    result = subprocess.run([sys.executable, str(SCRIPT), "check", "--data", str(data),
+                             "--seeds", str(seeds)], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{data}:12: concepts.shop.alt: '空店舗' is in none of the documents",
+        f"{data}:13: concepts.shop.hidden: '空き店舗' is in the documents: make it an alt label",
+        f"{data}:19: concepts.kosen.hidden: '大学' holds none of the concept's documented "
+        "labels",
+    ]
