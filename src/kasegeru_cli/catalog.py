@@ -156,7 +156,6 @@ class Catalog:
         self._folded_source = folded
         self._topic_keys: dict[str, str] | None = None
         self._thesaurus: Thesaurus | None = None
-        self._evidence: dict[int, list[str]] = {}
 
     @property
     def _keys(self) -> dict[str, Case]:
@@ -482,7 +481,10 @@ class Catalog:
                 given = None
             index = []
             for i, case in enumerate(self.cases):
-                pairs = list(searchable_texts(case))
+                # The topic evidence is not searched (it quotes the record), but
+                # a term in it makes the case about the term: kept folded here.
+                pairs = [*searchable_texts(case),
+                         *(("topic_evidence", p) for p in case.topic_evidence.values())]
                 folds = given[i] if given is not None else ()
                 if len(folds) != len(pairs):
                     folds = _fold_texts([text for _, text in pairs])
@@ -499,7 +501,8 @@ class Catalog:
     def _joined_texts(self) -> list[str]:
         """Each case's folded texts joined: one string to test a term against first."""
         if self._joined is None:
-            self._joined = ["\x00".join(f for _, _, f in entries) for entries in self._index()]
+            self._joined = ["\x00".join(f for fld, _, f in entries if fld != "topic_evidence")
+                            for entries in self._index()]
         return self._joined
 
     def thesaurus(self) -> Thesaurus:
@@ -536,8 +539,8 @@ class Catalog:
             clauses[0].typed) == 1 else None
         latin = any(t.latin for c in clauses for t in c.terms)
         hits = []
-        for i, (case, entries, joined) in enumerate(zip(
-                self.cases, self._index(), self._joined_texts(), strict=False)):
+        for case, entries, joined in zip(self.cases, self._index(), self._joined_texts(),
+                                         strict=False):
             if allowed is not None and case.id not in allowed:
                 continue
             # Quick test on the joined texts: every clause must match somewhere.
@@ -550,21 +553,15 @@ class Catalog:
                     break
                 present.append(found)
             else:
-                hit = self._score(case, entries, clauses, present, single, i)
+                hit = self._score(case, entries, clauses, present, single)
                 if hit is not None:
                     hits.append(hit)
         hits.sort(key=lambda h: (h.tier != "about", -h.score, h.case.id))
         return hits
 
-    def _evidence_folded(self, index: int, case: Case) -> list[str]:
-        found = self._evidence.get(index)
-        if found is None:
-            found = self._evidence[index] = list(_fold_texts(list(case.topic_evidence.values())))
-        return found
-
     def _score(self, case: Case, entries: Sequence[tuple[str, str, str]],
                clauses: Sequence[Clause], present: Sequence[tuple[Term, ...]],
-               single: str | None, index: int = -1) -> Hit | None:
+               single: str | None) -> Hit | None:
         score = 0.0
         best: tuple[float, str, str, Term, str] | None = None
         about_all = True
@@ -574,6 +571,10 @@ class Catalog:
             about = bool(set(clause.topics).intersection(case.topics))
             actor = -1
             for fld, text, folded in entries:
+                if fld == "topic_evidence":
+                    if not about:
+                        about = any(t.find(folded) is not None for t in terms)
+                    continue
                 weight = _WEIGHTS.get(fld, 1.0)
                 if fld == "actors":
                     actor += 1
@@ -600,9 +601,6 @@ class Catalog:
                     best = (1.0, "topics", phrase, clause.typed[0], "")
             elif best is None or clause_best[0] > best[0]:
                 best = clause_best
-            if not about and terms and case.topic_evidence:
-                about = any(t.find(f) is not None for f in self._evidence_folded(index, case)
-                            for t in terms)
             about_all = about_all and about
         if best is None:
             return None

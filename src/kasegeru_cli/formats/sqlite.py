@@ -235,9 +235,17 @@ def _latin(text: str) -> str:
 
 def topic_spellings(topic: Topic, names: Mapping[str, str]) -> tuple[str, ...]:
     """The spellings that name ``topic`` in a search: its slug, names and
-    variants (:func:`search.topic_keys`), but not one that names another topic first."""
-    spellings = (topic.slug, topic.slug.replace("-", " "), topic.name, topic.name_en,
-                 *topic.variants, *topic.name.split("・"))
+    variants (:func:`search.topic_keys`), but not one that names another topic
+    or a concept first. The index cuts a name at ・ (空き家・空き店舗・遊休資産):
+    it is kept only when each part names the topic, or 空き家 would find the topic."""
+    parts = topic.name.split("・")
+    whole = all(names.get(Term.of(p).key()) in (None, topic.slug) for p in parts)
+    # Likewise the English name is indexed as words: "Digital technology and DX"
+    # would make DX find the topic.
+    whole_en = all(names.get(Term.of(w).key()) in (None, topic.slug)
+                   for w in topic.name_en.split())
+    spellings = (topic.slug, topic.slug.replace("-", " "), *([topic.name] if whole else []),
+                 *([topic.name_en] if whole_en else []), *topic.variants, *parts)
     return tuple(s for s in dict.fromkeys(spellings)
                  if s.strip() and names.get(Term.of(s).key()) == topic.slug)
 
@@ -392,10 +400,13 @@ def _search_columns(case: Case, dataset: Dataset, bridges: Bridges,
                                   or (latin is not None and latin.search(folded))):
             slugs[slug] = None
     for slug in list(slugs):  # a narrower concept's case is also its broader ones'
+        seen = {slug}
         while slug in dataset.concepts:
             slug = dataset.concepts[slug].broader
-            if slug in dataset.concepts:
-                slugs.setdefault(slug, None)
+            if slug in seen:
+                break
+            seen.add(slug)
+            slugs.setdefault(slug, None)
     texts["topics"] = [s for slug in slugs
                        for s in (topic_spellings(dataset.topics[slug], names)
                                  if slug in dataset.topics

@@ -301,8 +301,7 @@ def topics_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> Rendera
         table.add_row(t["slug"], JaText.assemble(first, "  ", (second, "dim")), str(t["cases"]))
         _concept_rows(table, t.get("concepts", ()), lang)
     return Group(table, Text("Topics are editorial (docs/DATA.md); `kasegeru topics --json` "
-                             "has each one's criterion and variants, and each concept's "
-                             "labels.", style="dim"))
+                             "has each one's criterion and variants.", style="dim"))
 
 
 def _concept_rows(table: Table, concepts: Sequence[Mapping[str, Any]], lang: str) -> None:
