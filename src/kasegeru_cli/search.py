@@ -91,6 +91,19 @@ def term_key(raw: str) -> str:
     return text
 
 
+def _term_keys(spellings: Sequence[str]) -> list[str]:
+    """:func:`term_key` of each spelling, folded in one call (a search builds
+    the thesaurus's keys on every run: one ``fold`` per label was half of it)."""
+    folded = fold("\x00".join(spellings)).split("\x00")
+    if len(folded) != len(spellings):
+        return [term_key(s) for s in spellings]
+    out = []
+    for f in folded:
+        text = " ".join(f.split())
+        out.append(" ".join(latin_words(text)) if text.isascii() and is_latin(text) else text)
+    return out
+
+
 @dataclass(frozen=True)
 class Term:
     """One spelling to look for, matched against folded texts."""
@@ -228,21 +241,19 @@ class Thesaurus:
     def build(cls, topics: Mapping[str, Topic],
               concepts: Mapping[str, Concept] | None = None) -> Thesaurus:
         concepts = concepts or {}
-        keys: dict[str, str] = {}
+        named: list[tuple[str, str]] = []  # (spelling, slug), the first to claim a key wins
         for slug, t in topics.items():
-            for spelling in (slug, slug.replace("-", " "), t.name, t.name_en, *t.variants):
-                if spelling.strip():
-                    keys.setdefault(term_key(spelling), slug)
+            named += [(s, slug) for s in (slug, slug.replace("-", " "), t.name, t.name_en,
+                                          *t.variants)]
         for slug, c in concepts.items():  # a concept's labels before a topic's name parts:
-            for spelling in c.labels():   # 空き家 in 空き家・空き店舗・遊休資産 is a concept
-                if spelling.strip():
-                    keys.setdefault(term_key(spelling), slug)
-        for slug in concepts:
-            keys.setdefault(term_key(slug.replace("-", " ")), slug)
+            named += [(s, slug) for s in c.labels()]  # 空き家 in 空き家・空き店舗・遊休資産
+        named += [(slug.replace("-", " "), slug) for slug in concepts]
         for slug, t in topics.items():
-            for part in t.name.split("・"):
-                if part.strip():
-                    keys.setdefault(term_key(part), slug)
+            named += [(part, slug) for part in t.name.split("・")]
+        keys: dict[str, str] = {}
+        for (spelling, slug), key in zip(named, _term_keys([s for s, _ in named]), strict=True):
+            if spelling.strip():
+                keys.setdefault(key, slug)
         narrower: dict[str, list[str]] = {}
         for slug, c in concepts.items():
             narrower.setdefault(c.broader, []).append(slug)
