@@ -482,9 +482,10 @@ class Catalog:
             index = []
             for i, case in enumerate(self.cases):
                 # The topic evidence is not searched (it quotes the record), but
-                # a term in it makes the case about the term: kept folded here.
-                pairs = [*searchable_texts(case),
-                         *(("topic_evidence", p) for p in case.topic_evidence.values())]
+                # a term in it makes the case about the term: kept folded here,
+                # first, so the searched texts keep their places.
+                pairs = [*(("topic_evidence", p) for p in case.topic_evidence.values()),
+                         *searchable_texts(case)]
                 folds = given[i] if given is not None else ()
                 if len(folds) != len(pairs):
                     folds = _fold_texts([text for _, text in pairs])
