@@ -14,7 +14,8 @@ type. The test runs that command (with ``--json``) and checks its answer:
 - ``answer_field`` / ``answer_contains``: the values of one field (``a[].b``)
   of the answer must include each string.
 
-``python tests/test_questions.py`` prints precision, recall and F1 per question.
+``python tests/test_questions.py`` prints precision, recall and F1 per question;
+with ``--about``, of the about tier of each search only (the answer, issue 22).
 """
 
 from __future__ import annotations
@@ -107,17 +108,21 @@ def main() -> int:  # pragma: no cover - a report for people
     import subprocess
 
     exe = Path(sys.executable).with_name("kasegeru")
+    about = "--about" in sys.argv[1:]
     f1s = []
     for q in QUESTIONS:
         if "expect" not in q:
             continue
         out = subprocess.run([str(exe), *_argv(q)], capture_output=True, text=True, check=False)
         data = json.loads(out.stdout or "[]")
+        if about and isinstance(data, list):
+            data = [d for d in data if d.get("match", {}).get("tier", "about") == "about"]
         p, r = score(q, data)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         f1s.append(f1)
         print(f"{q['id']:<32} {q['lang']:<5} P={p:.2f} R={r:.2f} F1={f1:.2f}")
-    print(f"mean F1 over {len(f1s)} id questions: {sum(f1s) / len(f1s):.3f}")
+    print(f"mean F1 over {len(f1s)} id questions{' (about tier)' if about else ''}: "
+          f"{sum(f1s) / len(f1s):.3f}")
     return 0
 
 

@@ -104,7 +104,7 @@ AGREEMENT = ["島", "移住", "観光", "大学", "復興", "医療", "銀行", 
              "地域資源", "古民家", "子育て", "関係人口", "2019年", "24拠点", "ワーケーション",
              "オープンイノベーション", "イノベーション", "高専", "coworking", "startup",
              "start-ups", "universities", "DX", "bank", "co-ba", "こーば", "ＬＯＤＧＥ",
-             "childcare", "vacant houses"]
+             "childcare"]
 
 
 def test_fts_agrees_with_kasegeru_search(exported: Path, catalog: Catalog) -> None:
@@ -116,6 +116,15 @@ def test_fts_agrees_with_kasegeru_search(exported: Path, catalog: Catalog) -> No
             "SELECT id FROM cases WHERE rowid IN "
             "(SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)", (match,))}
         assert found == searched(catalog, query), query
+    # Datasette ANDs the words of a query, wherever each is: "vacant houses" is a
+    # concept's label (空家) in kasegeru search, but FTS also finds 小浜市 (filed
+    # under vacant-buildings, whose name gives "vacant"; 古民家 "houses" in its text).
+    match = '"vacant" "houses"'
+    found = {r[0] for r in db.execute(
+        "SELECT id FROM cases WHERE rowid IN "
+        "(SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)", (match,))}
+    assert found - searched(catalog, "vacant houses") == {"obama-wakasa-saba-kaido"}
+    assert searched(catalog, "vacant houses") <= found
 
 
 def test_fts_is_declared_on_cases(exported: Path) -> None:

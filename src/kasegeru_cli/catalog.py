@@ -21,14 +21,14 @@ from kasegeru_cli.models import (
     Location,
     Source,
 )
-from kasegeru_cli.records import search_texts
+from kasegeru_cli.search import ABOUT_FIELDS, searchable_texts
 from kasegeru_cli.search import Hit as Hit  # a search result; re-exported
 from kasegeru_cli.text import fold, fold_with_offsets, id_key
 
 if TYPE_CHECKING:
     from kasegeru_cli.formats.table import PageContext
     from kasegeru_cli.lookup import Index as LookupIndex
-    from kasegeru_cli.search import Clause, Term
+    from kasegeru_cli.search import Clause, Term, Thesaurus
 
 
 class QueryError(ValueError):
@@ -157,6 +157,7 @@ class Catalog:
         self._joined: list[str] | None = None
         self._folded_source = folded
         self._topic_keys: dict[str, str] | None = None
+        self._thesaurus: Thesaurus | None = None
 
     @property
     def _keys(self) -> dict[str, Case]:
@@ -247,6 +248,9 @@ class Catalog:
         if self._topic_keys is None:
             self._topic_keys = topic_keys(self.dataset.topics)
         found = self._topic_keys.get(term_key(text))
+        if found is None:  # a concept's label: the topic it is under
+            concept = self.thesaurus().keys.get(term_key(text))
+            found = self.thesaurus().top.get(concept) if concept else None
         if found is not None:
             return found
         key = fold(text).strip()
@@ -523,7 +527,11 @@ class Catalog:
                 given = None
             index = []
             for i, case in enumerate(self.cases):
-                pairs = list(search_texts(case))
+                # The topic evidence is not searched (it quotes the record), but
+                # a term in it makes the case about the term: kept folded here,
+                # first, so the searched texts keep their places.
+                pairs = [*(("topic_evidence", p) for p in case.topic_evidence.values()),
+                         *searchable_texts(case)]
                 folds = given[i] if given is not None else ()
                 if len(folds) != len(pairs):
                     folds = _fold_texts([text for _, text in pairs])
@@ -540,15 +548,22 @@ class Catalog:
     def _joined_texts(self) -> list[str]:
         """Each case's folded texts joined: one string to test a term against first."""
         if self._joined is None:
-            self._joined = ["\x00".join(f for _, _, f in entries) for entries in self._index()]
+            self._joined = ["\x00".join(f for fld, _, f in entries if fld != "topic_evidence")
+                            for entries in self._index()]
         return self._joined
 
-    def parse_query(self, query: str) -> list[Clause]:
-        from kasegeru_cli.search import check_size, parse, topic_keys
+    def thesaurus(self) -> Thesaurus:
+        """The topics and concepts as search expands them (:class:`search.Thesaurus`)."""
+        if self._thesaurus is None:
+            from kasegeru_cli.search import Thesaurus
 
-        if self._topic_keys is None:
-            self._topic_keys = topic_keys(self.dataset.topics)
-        clauses = parse(query, self.dataset.topics, self._topic_keys)
+            self._thesaurus = Thesaurus.build(self.dataset.topics, self.dataset.concepts)
+        return self._thesaurus
+
+    def parse_query(self, query: str) -> list[Clause]:
+        from kasegeru_cli.search import check_size, parse
+
+        clauses = parse(query, self.dataset.topics, self.thesaurus())
         if not clauses:
             raise QueryError("the search query is empty")
         too_large = check_size(clauses)
@@ -557,13 +572,14 @@ class Catalog:
         return clauses
 
     def search(self, query: str, filters: Filters | None = None) -> list[Hit]:
-        """Cases matching every clause of ``query`` in any text field, best first.
+        """Cases matching every clause of ``query`` in any text field: the cases
+        *about* it first, then those that only *mention* it, each best first.
 
         See :mod:`kasegeru_cli.search` for the query language: terms, "phrases",
-        OR, whole English words, and topic variants. Matching ignores case,
-        full/half width and hiragana/katakana. The score weighs where the terms
-        are found (name over bullet points); a variant counts less than the term
-        typed. Ties go by id.
+        OR, whole English words, the thesaurus and the tiers. Matching ignores
+        case, full/half width and hiragana/katakana. The score weighs where the
+        terms are found (name over bullet points); a label the term was widened
+        to counts less than the term typed. Ties go by id.
         """
         clauses = self.parse_query(query)
         allowed = None
@@ -593,7 +609,7 @@ class Catalog:
                 hit = self._score(case, entries, clauses, present, single)
                 if hit is not None:
                     hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, h.case.id))
+        hits.sort(key=lambda h: (h.tier != "about", -h.score, h.case.id))
         return hits
 
     def _score(self, case: Case, entries: Sequence[tuple[str, str, str]],
@@ -601,15 +617,28 @@ class Catalog:
                single: str | None) -> Hit | None:
         score = 0.0
         best: tuple[float, str, str, Term, str] | None = None
+        about_all = True
         for clause, terms in zip(clauses, present, strict=True):
             typed = set(clause.typed)
             clause_best: tuple[float, str, str, Term, str] | None = None
+            about = bool(set(clause.topics).intersection(case.topics))
+            actor = -1
             for fld, text, folded in entries:
+                if fld == "topic_evidence":
+                    if not about:
+                        about = any(t.find(folded) is not None for t in terms)
+                    continue
                 weight = _WEIGHTS.get(fld, 1.0)
+                if fld == "actors":
+                    actor += 1
                 for term in terms:
                     n = term.count(folded)
                     if not n:
                         continue
+                    if not about:
+                        about = fld in ABOUT_FIELDS or (
+                            fld == "actors" and _in_name(term, case.actors[actor].name, text,
+                                                         folded))
                     field_score = weight * (1 + 0.1 * (n - 1)) * (1.0 if term in typed else 0.6)
                     if single is not None and folded == single:
                         field_score *= 2  # the whole field is the query: an exact name or tag
@@ -625,11 +654,13 @@ class Catalog:
                     best = (1.0, "topics", phrase, clause.typed[0], "")
             elif best is None or clause_best[0] > best[0]:
                 best = clause_best
+            about_all = about_all and about
         if best is None:
             return None
         _, fld, text, term, folded = best
         snippet = text if fld == "topics" else _snippet_for(text, [term], folded)
-        return Hit(case, round(score, 2), fld, snippet)
+        named = tuple(dict.fromkeys(s for c in clauses for s in c.concepts))
+        return Hit(case, round(score, 2), fld, snippet, "about" if about_all else "mention", named)
 
     # ------------------------------------------------------------------ stats
     def stats(self, by: str, cases: Sequence[Case] | None = None,
@@ -768,6 +799,12 @@ def _fold_texts(texts: Sequence[str]) -> Sequence[str]:
     if len(folded) != len(texts):  # a NUL inside a text after all: fold one by one
         return [fold(text) for text in texts]
     return folded
+
+
+def _in_name(term: Term, name: str, text: str, folded: str) -> bool:
+    """Whether ``term`` is in the actor's name part of its ``name（role）`` text."""
+    part = folded[:len(name)] if len(folded) == len(text) else fold(name)
+    return term.find(part) is not None
 
 
 def _snippet_for(text: str, terms: Sequence[Term], folded: str | None = None) -> str:

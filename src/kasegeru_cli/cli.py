@@ -522,8 +522,7 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
     if cached is not None and hits is not None:
         from kasegeru_cli.records import hits_json
 
-        emit(hits_json(cases, [{"score": h.score, "field": h.field, "snippet": h.snippet}
-                               for h in hits], cached))
+        emit(hits_json(cases, [_match(h) for h in hits], cached))
         return
     if fmt in (Format.json, Format.jsonl):
         from kasegeru_cli.formats.jsonfmt import render_json, render_jsonl
@@ -532,15 +531,14 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
         for i, case in enumerate(cases):
             row = pick(case, fields)
             if hits is not None:
-                row["match"] = {"score": hits[i].score, "field": hits[i].field,
-                                "snippet": hits[i].snippet}
+                row["match"] = _match(hits[i])
             rows.append(row)
         emit(render_json(rows) if fmt is Format.json else render_jsonl(rows))
         return
     # CSV and TSV are for spreadsheets and scripts: every field, as export writes
     # them. Markdown is for reading (an issue, a wiki): the list's columns.
     columns = fields or ((*LIST_FIELDS, "name_en") if fmt is Format.markdown else FIELDS)
-    extra = ([{"score": str(h.score), "snippet": h.snippet} for h in hits]
+    extra = ([{"score": str(h.score), "snippet": h.snippet, "tier": h.tier} for h in hits]
              if hits is not None else None)
     if fmt is Format.markdown:
         from kasegeru_cli.formats.markdown import render_markdown
@@ -551,6 +549,12 @@ def output_cases(cases: Sequence[Case], fmt: Format, fields: tuple[str, ...] | N
 
     emit(render_delimited(cases, columns, delimiter="\t" if fmt is Format.tsv else ",",
                           extra=extra, nested=nested))
+
+
+def _match(h: Hit) -> dict[str, Any]:
+    """A search hit's ``match`` object (JSON): where it matched, its tier, the concepts."""
+    return {"score": h.score, "field": h.field, "snippet": h.snippet, "tier": h.tier,
+            "concepts": list(h.concepts)}
 
 
 def output_rows(rows: list[dict[str, Any]], fmt: Format, table: Any) -> None:
@@ -809,13 +813,21 @@ def search(
                                               help="Show at most N results.")] = None,
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, fields: FieldsOpt = None,
     lang: LangOpt = Lang.ja, nested: NestedOpt = "readable",
+    about: Annotated[bool, typer.Option(
+        "--about", help="Only the cases about the words (the answer), not those that "
+        "only mention them.")] = False,
 ) -> None:
     """Search every text field in both languages, ranked, with snippets.
 
     Matching ignores case, full/half width and hiragana/katakana. English words
     match whole (DX is not TEDx), with plurals and hyphens folded (startup =
-    start-ups). A word that names a topic also finds its other spellings and
-    the cases of that topic: 空き家 finds 空家 and 空き店舗, "vacant houses" too.
+    start-ups). A word of the thesaurus (`kasegeru topics`) also finds its
+    concept's other labels in both languages and its narrower concepts: 空き家
+    finds 空家 and 空き店舗, not 遊休地; "shopping street" finds 商店街. A topic's
+    name finds the whole topic. Words of one topic are alternatives (子育て 保育).
+
+    The cases *about* the words come first (name, summary, tags, actors' names,
+    topic); then, marked "also mentioned in", those that only mention them.
 
     Examples:
 
@@ -837,10 +849,36 @@ def search(
     _say_notes(filters)
     if STATE._loaded is not None:
         STATE._loaded.keep_folded_texts(cat.folded_texts)
+    if about:
+        hits = [h for h in hits if h.tier == "about"]
     if limit is not None:
         hits = hits[:limit]
-    output_cases([h.case for h in hits], _format(fmt, as_json), names, lang, hits,
-                 nested=_nested(nested))
+    shown = _format(fmt, as_json)
+    if shown is Format.table:
+        _search_table(hits, names, lang, cat)
+        return
+    output_cases([h.case for h in hits], shown, names, lang, hits, nested=_nested(nested))
+
+
+def _search_table(hits: Sequence[Hit], names: tuple[str, ...] | None, lang: Lang,
+                  cat: Catalog) -> None:
+    """The about cases, then the ones that only mention the words, each a table."""
+    if hits and hits[0].concepts:
+        thes = cat.thesaurus()
+        used = ", ".join(f"{s} ({' / '.join(thes.labels[s][:1] or (s,))})"
+                         if s not in cat.dataset.topics else f"{s} (topic)"
+                         for s in hits[0].concepts)
+        console(stderr=True).print(f"concepts: {used}", style="dim", highlight=False,
+                                   markup=False)
+    answer = [h for h in hits if h.tier == "about"]
+    mentions = [h for h in hits if h.tier != "about"]
+    if answer or not mentions:
+        output_cases([h.case for h in answer], Format.table, names, lang, answer)
+    if mentions:
+        from rich.text import Text
+
+        emit_rich(Text(f"also mentioned in ({len(mentions)}):", style="bold"))
+        output_cases([h.case for h in mentions], Format.table, names, lang, mentions)
 
 
 @app.command()
@@ -879,10 +917,11 @@ def types(
 def topics(
     fmt: FormatOpt = Format.table, as_json: JsonOpt = False, lang: LangOpt = Lang.ja,
 ) -> None:
-    """The topics cases are filed under, with counts.
+    """The topics cases are filed under, with counts, and their concepts.
 
     Topics are editorial (docs/DATA.md): each one's name, criterion, the
-    spellings search bridges, and how many cases have it.
+    spellings search bridges, and how many cases have it. Under each topic, its
+    narrower concepts (the thesaurus search expands a word down, never up).
 
     Examples:
 
@@ -892,11 +931,14 @@ def topics(
 
       kasegeru topics --json | jq '.[] | {slug, cases}'
     """
+    from kasegeru_cli.thesaurus import concept_tree
+
     cat = catalog()
     counts = dict(cat.stats("topic"))
     rows = [{
         "slug": t.slug, "name": t.name, "name_en": t.name_en, "criterion": t.criterion,
         "criterion_en": t.criterion_en, "variants": list(t.variants), "cases": counts.get(slug, 0),
+        "concepts": concept_tree(cat.dataset.concepts, slug),
     } for slug, t in cat.dataset.topics.items()]
 
     def table() -> "RenderableType":
@@ -1282,7 +1324,7 @@ def validate(
 
       kasegeru validate data/cases.toml extra.toml
     """
-    from kasegeru_cli.loader import load_files
+    from kasegeru_cli.loader import label_problems, load_files
     from kasegeru_cli.store import bundled_path
 
     _refuse_empty_paths("validate", paths or [])
@@ -1301,6 +1343,12 @@ def validate(
         if f is Format.json:
             emit(_validate_json(files, problems=e.problems))
         raise typer.Exit(EXIT_NOT_FOUND) from None
+    labels = label_problems(files, dataset)
+    if labels:
+        _report_problems(DatasetError(labels))
+        if f is Format.json:
+            emit(_validate_json(files, problems=labels))
+        raise typer.Exit(EXIT_NOT_FOUND)
     if f is Format.json:
         emit(_validate_json(files, counts={
             "cases": len(dataset.cases), "sources": len(dataset.sources),

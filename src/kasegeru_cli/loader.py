@@ -22,6 +22,7 @@ from kasegeru_cli.models import (
     Actor,
     Case,
     CaseType,
+    Concept,
     Dataset,
     Event,
     Figure,
@@ -603,7 +604,12 @@ SOURCE = {
     "date_note": Field(_is_str), "sections": Field(_is_str_list),
     "expected_cases": Field(_is_int),
 }
-TOP = ("schema_version", "types", "topics", "sources", "cases")
+CONCEPT = {
+    "pref": Field(_is_str, True), "pref_en": Field(_is_str, True),
+    "broader": Field(_is_str, True), "alt": Field(_is_str_list), "alt_en": Field(_is_str_list),
+    "hidden": Field(_is_str_list), "related": Field(_is_str_list),
+}
+TOP = ("schema_version", "types", "topics", "concepts", "sources", "cases")
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: "a\n" is no id
 
@@ -1004,8 +1010,10 @@ def _validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Dat
     types: dict[str, CaseType] = {}
     topics: dict[str, Topic] = {}
     sources: dict[str, Source] = {}
+    concepts: dict[str, Concept] = {}
     cases: list[tuple[_File, int, Case]] = []
     origin: dict[str, str] = {}  # "types.x" / "sources.x" -> file that defined it
+    concept_files: dict[str, _File] = {}
 
     for name, text, doc in files:
         f = _File(name, doc, LineIndex(text))
@@ -1030,6 +1038,7 @@ def _validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Dat
         tables: tuple[tuple[str, Mapping[str, Field], Callable[..., Any], dict[str, Any]], ...] = (
             ("types", TYPE, lambda k, **v: CaseType(slug=k, **v), types),
             ("topics", TOPIC, lambda k, **v: Topic(slug=k, **v), topics),
+            ("concepts", CONCEPT, lambda k, **v: Concept(slug=k, **v), concepts),
             ("sources", SOURCE, lambda k, **v: Source(id=k, **v), sources))
         for kind, spec, build, target in tables:
             if kind not in doc:
@@ -1043,6 +1052,8 @@ def _validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Dat
                     continue
                 target[key] = value
                 origin.setdefault(f"{kind}.{key}", name)
+                if kind == "concepts":
+                    concept_files.setdefault(key, f)
         raw_cases = doc.get("cases", [])
         if not isinstance(raw_cases, list):
             chk.add(f, "cases must be an array of tables ([[cases]])", field="cases",
@@ -1057,13 +1068,15 @@ def _validate_documents(files: Sequence[tuple[str, str, dict[str, Any]]]) -> Dat
                 cases.append((f, i, case))
 
     _check_references(chk, types, topics, sources, cases, raw_related)
+    _check_thesaurus(chk, topics, concepts, concept_files)
     if chk.problems:
         # In file order, then line order: the way an editor walks the file.
         order = {name: i for i, (name, _, _) in enumerate(files)}
         raise DatasetError(sorted(chk.problems, key=lambda p: (
             order.get(p.file, len(order)), p.line if p.line is not None else 0)))
     return Dataset(types=types, topics=topics, sources=sources,
-                   cases=tuple(c for _, _, c in cases), schema_version=SCHEMA_VERSION)
+                   cases=tuple(c for _, _, c in cases), schema_version=SCHEMA_VERSION,
+                   concepts=concepts)
 
 
 def _upgrade_v1(doc: dict[str, Any]) -> None:
@@ -1135,6 +1148,109 @@ def _check_references(chk: _Checker, types: Mapping[str, CaseType],
                 chk.problems.append(Problem(
                     "dataset", f"example case {_r(ex)} does not exist{_suggest(ex, raw_related)}",
                     field=f"types.{slug}.examples"))
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    """Every character of ``short`` occurs in ``long``, in order (高専 in 高等専門学校)."""
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _check_thesaurus(chk: _Checker, topics: Mapping[str, Topic],
+                     concepts: Mapping[str, Concept], files: Mapping[str, _File]) -> None:
+    """The concepts' links and labels (docs/DATA.md, "The thesaurus"): every
+    broader and related concept exists, no concept is its own broader, and no
+    label names two concepts (a topic's slug, names and variants included)."""
+    from kasegeru_cli.search import term_key
+
+    def report(slug: str, msg: str, fld: str | None) -> None:
+        f = files[slug]
+        chk.add(f, msg, line=f.lines.table(f"concepts.{slug}", fld),
+                field=f"concepts.{slug}" + (f".{fld}" if fld else ""))
+
+    owner: dict[str, str] = {}  # term_key -> "topic x" / "concept x"
+    for slug, t in topics.items():
+        for label in (slug, slug.replace("-", " "), t.name, t.name_en, *t.variants):
+            owner.setdefault(term_key(label), f"topic {slug!r}")
+    known = {*topics, *concepts}
+    for slug, c in concepts.items():
+        if slug in topics:
+            report(slug, f"{slug!r} is already a topic: a concept needs a slug of its own", None)
+        if c.broader not in known:
+            report(slug, f"unknown broader concept {c.broader!r}{_suggest(c.broader, known)}; "
+                   "use a topic slug or another concept's slug", "broader")
+        for rel in c.related:
+            if rel not in known or rel == slug:
+                report(slug, f"unknown related concept {rel!r}{_suggest(rel, known - {slug})}",
+                       "related")
+        for fld, labels in (("pref", (c.pref,)), ("alt", c.alt), ("hidden", c.hidden),
+                            ("pref_en", (c.pref_en,)), ("alt_en", c.alt_en)):
+            for label in labels:
+                key = term_key(label)
+                if not key:
+                    report(slug, "a label cannot be empty", fld)
+                    continue
+                other = owner.setdefault(key, f"concept {slug!r}")
+                if other != f"concept {slug!r}":
+                    report(slug, f"label {label!r} is already a label of {other}", fld)
+                elif (fld != "pref" and key == term_key(c.pref)) or (
+                        fld == "alt_en" and key == term_key(c.pref_en)):
+                    report(slug, f"label {label!r} repeats the preferred label", fld)
+        for label in c.hidden:
+            if not any(is_subsequence(term_key(j), term_key(label)) for j in (c.pref, *c.alt)):
+                report(slug, f"hidden label {label!r} holds none of the concept's Japanese "
+                       "labels (its characters in order): a hidden label is a fuller or "
+                       "longer spelling of one", "hidden")
+    reported: set[str] = set()
+    for slug in concepts:
+        seen: list[str] = []
+        at: str | None = slug
+        while at is not None and at in concepts and at not in seen:
+            seen.append(at)
+            at = concepts[at].broader
+        if at is not None and at in seen:  # a loop: report it once, at its first member
+            loop = seen[seen.index(at):]
+            if not reported.intersection(loop):
+                reported.update(loop)
+                report(loop[0], "broader concepts form a cycle: " + " → ".join(
+                    [*loop, loop[0]]) + "; every chain must end at a topic", "broader")
+
+
+def label_problems(paths: Sequence[Path], dataset: Dataset) -> list[Problem]:
+    """Japanese labels (``pref``, ``alt``) of the concepts that occur in no
+    record's searchable text: each a located problem (``kasegeru validate``).
+
+    Not checked when loading, so that a file of a few cases (``export --format
+    toml`` with filters) still loads with the whole thesaurus.
+    """
+    from kasegeru_cli.search import is_latin, searchable_texts
+    from kasegeru_cli.text import fold
+
+    if not dataset.concepts:
+        return []
+    corpus = "\x00".join(fold(text) for case in dataset.cases
+                         for _, text in searchable_texts(case))
+    lines: list[tuple[str, LineIndex]] = []
+    for path in paths:
+        try:
+            lines.append((str(path), LineIndex(decode_text(read_bytes(path), str(path)))))
+        except DatasetError:
+            continue
+    problems = []
+    for slug, c in dataset.concepts.items():
+        name, index = next(((n, li) for n, li in lines
+                            if li.table(f"concepts.{slug}") is not None), (str(paths[0]), None))
+        for fld, labels in (("pref", (c.pref,)), ("alt", c.alt)):
+            for label in labels:
+                key = " ".join(fold(label).split())
+                if is_latin(key) or key in corpus:
+                    continue
+                problems.append(Problem(
+                    name, f"label {label!r} occurs in no record's text: a Japanese label is "
+                    "written as the documents write it (or, if they do not, as hidden)",
+                    line=index.table(f"concepts.{slug}", fld) if index else None,
+                    field=f"concepts.{slug}.{fld}"))
+    return problems
 
 
 def load_files(paths: Sequence[Path]) -> Dataset:

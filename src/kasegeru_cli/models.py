@@ -233,7 +233,36 @@ class Topic:
     """When a case gets the topic."""
     criterion_en: str | None = field(default=None, kw_only=True)
     variants: tuple[str, ...] = ()
-    """Spellings and near-synonyms people type, Japanese and English."""
+    """Spellings and near-synonyms people type, Japanese and English, that name
+    the whole topic (a narrower word is a :class:`Concept` under it)."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A concept of the thesaurus (``[concepts.<slug>]``, docs/DATA.md): a
+    narrower subject under a topic (a top concept) or under another concept."""
+
+    slug: str
+    pref: str
+    """The preferred Japanese label, as the documents write it."""
+    pref_en: str
+    """The preferred English label: the plain English for ``pref``."""
+    broader: str
+    """A topic slug (a top concept) or another concept's slug."""
+    alt: tuple[str, ...] = ()
+    """Other Japanese labels and spellings, each written so in the documents."""
+    alt_en: tuple[str, ...] = ()
+    """Other English labels and spellings."""
+    hidden: tuple[str, ...] = ()
+    """Japanese spellings the documents do not use but people type (空き家 for
+    空家, 高等専門学校 for 高専): searched, never shown. Each holds a Japanese
+    label of the concept as a subsequence of its characters."""
+    related: tuple[str, ...] = ()
+    """Concepts or topics beside this one: shown, never used to widen a search."""
+
+    def labels(self) -> tuple[str, ...]:
+        """Every label, Japanese first: what a search for this concept looks for."""
+        return (self.pref, *self.alt, *self.hidden, self.pref_en, *self.alt_en)
 
 
 @dataclass(frozen=True)
@@ -261,3 +290,5 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     cases: tuple[Case, ...] = ()
     schema_version: int = 2
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    """The thesaurus below the topics, by slug, in file order."""

@@ -6,11 +6,12 @@ present (``null``, ``[]`` or ``false`` when empty), so scripts can rely on keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
 from kasegeru_cli.models import Actor, Case, Event, Figure, Location, SourceRef
+from kasegeru_cli.search import searchable_texts
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Case))
 """Every field of a record, in the documented order."""
@@ -180,38 +181,6 @@ def figure_text(f: Figure) -> str:
     return f"{f.label} {amount}" + (f" ({', '.join(extra)})" if extra else "")
 
 
-def search_texts(case: Case) -> Iterator[tuple[str, str]]:
-    """Every searchable (field, text) of a case, in both languages: what
-    ``kasegeru search`` and the SQLite export's full-text index both cover."""
-    yield "id", case.id
-    yield "name", case.name
-    yield "name_en", case.name_en
-    for a in case.aliases:
-        yield "aliases", a
-    for t in case.tags:
-        yield "tags", t
-    for t in case.types:
-        yield "types", t
-    if case.category:
-        yield "category", case.category
-    yield "summary", case.summary
-    yield "summary_en", case.summary_en
-    for p in case.points:
-        yield "points", p
-    for c in case.challenges:
-        yield "challenges", c
-    for actor in case.actors:
-        yield "actors", actor.name if not actor.role else f"{actor.name}（{actor.role}）"
-    for loc in case.locations:
-        yield "locations", loc.label()
-    for ev in case.timeline:
-        yield "timeline", f"{ev.date} {ev.event}"
-    for fig in case.figures:
-        yield "figures", f"{fig.label} {fig.qualifier or ''}{fig.value:g}{fig.unit or ''}"
-    if case.types_note:
-        yield "types_note", case.types_note
-    for ref in case.sources:
-        yield "sources", f"{ref.section} {ref.item}" if ref.item else ref.section
-    from kasegeru_cli.english import search_texts as english_texts
-
-    yield from english_texts(case)
+search_texts = searchable_texts
+"""Moved to :func:`search.searchable_texts` (which text is searched belongs with
+matching); kept here for existing callers."""

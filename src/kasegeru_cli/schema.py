@@ -158,10 +158,15 @@ _TOP_EN = "English of {}; null where not translated yet (docs/DATA.md \"English\
 def _defs() -> dict[str, Any]:
     defs = {name: _object(cls, cls.__name__) for cls, name in _SUB.items()}
     defs["case"] = _object(Case, "Case")
-    match = {"type": "object", "required": ["score", "field", "snippet"],
+    match = {"type": "object", "required": ["score", "field", "snippet", "tier", "concepts"],
              "additionalProperties": False, "properties": {
                  "score": {"type": "number"}, "field": {"type": "string"},
-                 "snippet": {"type": "string"}}}
+                 "snippet": {"type": "string"},
+                 "tier": {"enum": ["about", "mention"], "description": "about: the term is in "
+                          "the case's name, aliases, summary, tags, actors' names or topic "
+                          "evidence, or the case is filed under its topic; mention: elsewhere"},
+                 "concepts": {"type": "array", "items": {"type": "string"},
+                              "description": "the topics and concepts the terms were read as"}}}
     hit = {"type": "object", "title": "SearchHit",
            "properties": {**defs["case"]["properties"], "match": match},
            "required": [*defs["case"]["required"], "match"], "additionalProperties": False}
@@ -182,9 +187,17 @@ def _defs() -> dict[str, Any]:
         "name_en": {"type": "string"}, "criterion": {"type": "string"},
         "criterion_en": {"type": ["string", "null"], "description": _TOP_EN.format("criterion")},
         "variants": {"type": "array", "items": {"type": "string"}},
-        "cases": {"type": "integer"}},
+        "cases": {"type": "integer"},
+        "concepts": {"type": "array", "items": {"$ref": "#/$defs/concept"}}},
         "required": ["slug", "name", "name_en", "criterion", "criterion_en", "variants",
-                     "cases"]}
+                     "cases", "concepts"]}
+    strings = {"type": "array", "items": {"type": "string"}}
+    defs["concept"] = {"type": "object", "additionalProperties": False, "properties": {
+        "slug": {"type": "string", "pattern": ID_PATTERN}, "pref": {"type": "string"},
+        "pref_en": {"type": "string"}, "alt": strings, "alt_en": strings, "hidden": strings,
+        "related": strings, "narrower": {"type": "array", "items": {"$ref": "#/$defs/concept"}}},
+        "required": ["slug", "pref", "pref_en", "alt", "alt_en", "hidden", "related",
+                     "narrower"]}
     defs["source"] = {"type": "object", "additionalProperties": False, "properties": {
         "id": {"type": "string"}, "file": {"type": "string"}, "title": {"type": "string"},
         "title_en": {"type": "string"}, "publisher": {"type": ["string", "null"]},

@@ -8,19 +8,28 @@ are one term. Texts are matched in their folded form (:func:`text.fold`):
   folded: ``startup`` finds start-up and start-ups, ``DX`` does not find TEDx.
 - Any other term (Japanese) matches as a substring, as Japanese has no spaces.
 
-A term that names a topic (its slug, name or one of its variants, in either
-language: 空き家, "vacant houses") also matches the topic's other variants, and
-every case that has the topic.
+A term that is a label of the thesaurus (:class:`Thesaurus`, docs/DATA.md)
+also matches the other labels of its concept, in both languages, and those of
+every *narrower* concept, never a broader or a sibling one: 空き家 finds 空家 and
+空き店舗, not 遊休地. A term that names a topic (a top concept: its slug, name or
+variants) matches the whole topic: its labels, all its concepts' labels, and
+every case filed under it. Clauses whose terms all name concepts of one topic
+are alternatives of one clause (``子育て 保育`` = ``子育て OR 保育``), as values
+of one facet are; clauses of different topics must all match.
+
+A case is *about* a clause when a term of it is in the case's name, aliases,
+summary, tags, actors' names or topic evidence (:data:`ABOUT_FIELDS`), or the
+case is filed under its topic; otherwise the case only *mentions* it.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from kasegeru_cli.models import Case, Topic
+from kasegeru_cli.models import Case, Concept, Topic
 from kasegeru_cli.text import fold
 
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9 .&+'/\-]*$")
@@ -36,6 +45,10 @@ class Hit:
     score: float
     field: str
     snippet: str
+    tier: str = "about"
+    """``about`` (the case is about every clause of the query) or ``mention``."""
+    concepts: tuple[str, ...] = ()
+    """The topics and concepts the query's terms were read as, by slug."""
 
 
 def is_latin(term: str) -> bool:
@@ -76,6 +89,19 @@ def term_key(raw: str) -> str:
     if is_latin(text):
         return " ".join(latin_words(text))
     return text
+
+
+def _term_keys(spellings: Sequence[str]) -> list[str]:
+    """:func:`term_key` of each spelling, folded in one call (a search builds
+    the thesaurus's keys on every run: one ``fold`` per label was half of it)."""
+    folded = fold("\x00".join(spellings)).split("\x00")
+    if len(folded) != len(spellings):
+        return [term_key(s) for s in spellings]
+    out = []
+    for f in folded:
+        text = " ".join(f.split())
+        out.append(" ".join(latin_words(text)) if text.isascii() and is_latin(text) else text)
+    return out
 
 
 @dataclass(frozen=True)
@@ -136,11 +162,13 @@ class Term:
 
 @dataclass(frozen=True)
 class Clause:
-    """Alternatives: the terms typed (joined by OR), their topics' variants, the topics."""
+    """Alternatives: the terms typed (joined by OR), their concepts' labels, the topics."""
 
     typed: tuple[Term, ...]
     variants: tuple[Term, ...] = ()
     topics: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    """The topics and concepts the typed terms name (their labels are ``variants``)."""
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -195,14 +223,77 @@ def topic_keys(topics: Mapping[str, Topic]) -> dict[str, str]:
     return keys
 
 
+@dataclass(frozen=True)
+class Thesaurus:
+    """The topics (top concepts) and concepts as a search uses them: which
+    concept a spelling names, and the labels a concept expands to."""
+
+    keys: Mapping[str, str]
+    """Every label's :func:`term_key` → the slug of the topic or concept it names."""
+    labels: Mapping[str, tuple[str, ...]]
+    """A topic's variants, a concept's labels: its own, by slug."""
+    narrower: Mapping[str, tuple[str, ...]]
+    """The concepts directly under a topic or concept."""
+    top: Mapping[str, str]
+    """The topic a topic or concept is under (a topic is its own)."""
+
+    @classmethod
+    def build(cls, topics: Mapping[str, Topic],
+              concepts: Mapping[str, Concept] | None = None) -> Thesaurus:
+        concepts = concepts or {}
+        named: list[tuple[str, str]] = []  # (spelling, slug), the first to claim a key wins
+        for slug, t in topics.items():
+            named += [(s, slug) for s in (slug, slug.replace("-", " "), t.name, t.name_en,
+                                          *t.variants)]
+        for slug, c in concepts.items():  # a concept's labels before a topic's name parts:
+            named += [(s, slug) for s in c.labels()]  # 空き家 in 空き家・空き店舗・遊休資産
+        named += [(slug.replace("-", " "), slug) for slug in concepts]
+        for slug, t in topics.items():
+            named += [(part, slug) for part in t.name.split("・")]
+        keys: dict[str, str] = {}
+        for (spelling, slug), key in zip(named, _term_keys([s for s, _ in named]), strict=True):
+            if spelling.strip():
+                keys.setdefault(key, slug)
+        narrower: dict[str, list[str]] = {}
+        for slug, c in concepts.items():
+            narrower.setdefault(c.broader, []).append(slug)
+        labels: dict[str, tuple[str, ...]] = {s: t.variants for s, t in topics.items()}
+        labels.update((s, c.labels()) for s, c in concepts.items())
+        top: dict[str, str] = {s: s for s in topics}
+        for slug in concepts:
+            at, seen = slug, set()
+            while at in concepts and at not in seen:
+                seen.add(at)
+                at = concepts[at].broader
+            if at in topics:
+                top[slug] = at
+        return cls(keys, labels, {k: tuple(v) for k, v in narrower.items()}, top)
+
+    def below(self, slug: str) -> list[str]:
+        """``slug`` and every concept under it, narrower ones after broader ones."""
+        out = [slug]
+        i = 0
+        while i < len(out):
+            out += [n for n in self.narrower.get(out[i], ()) if n not in out]
+            i += 1
+        return out
+
+    def expansion(self, slug: str) -> list[str]:
+        """The labels a search for ``slug`` looks for: its own, then its narrower concepts'."""
+        return [label for s in self.below(slug) for label in self.labels.get(s, ())]
+
+
 def parse(query: str, topics: Mapping[str, Topic],
-          keys: Mapping[str, str] | None = None) -> list[Clause]:
-    """The clauses of ``query``, each term widened by the topics it names.
+          thesaurus: Thesaurus | Mapping[str, str] | None = None) -> list[Clause]:
+    """The clauses of ``query``, each term widened down the thesaurus.
 
     Repeated terms and clauses count once, so a long or repetitive query costs
-    no more than its distinct words.
+    no more than its distinct words. ``thesaurus`` may be a mapping of topic keys
+    (:func:`topic_keys`) alone: then topics are the only concepts.
     """
-    keys = topic_keys(topics) if keys is None else keys
+    if thesaurus is None or not isinstance(thesaurus, Thesaurus):
+        thesaurus = Thesaurus.build(topics)
+    keys = thesaurus.keys
     clauses: list[Clause] = []
     seen: set[tuple[str, ...]] = set()
     for alternatives in _join_topic_words(tokenize(query), keys):
@@ -214,16 +305,41 @@ def parse(query: str, topics: Mapping[str, Topic],
             continue
         seen.add(ident)
         named = tuple(dict.fromkeys(keys[t.key()] for t in typed if t.key() in keys))
-        typed_keys = {t.key() for t in typed}
-        variants: dict[str, Term] = {}
-        for slug in named:
-            t = topics[slug]
-            for v in t.variants:
-                term = Term.of(v)
-                if term.key() not in typed_keys:
-                    variants.setdefault(term.key(), term)
-        clauses.append(Clause(typed, tuple(variants.values()), named))
-    return clauses
+        clauses.append(_clause(typed, named, thesaurus))
+    return _merge_facets(clauses, thesaurus)
+
+
+def _clause(typed: tuple[Term, ...], named: tuple[str, ...], thesaurus: Thesaurus) -> Clause:
+    typed_keys = {t.key() for t in typed}
+    variants: dict[str, Term] = {}
+    for slug in named:
+        for v in thesaurus.expansion(slug):
+            term = Term.of(v)
+            if term.key() not in typed_keys and term.text:
+                variants.setdefault(term.key(), term)
+    topics = tuple(s for s in named if thesaurus.top.get(s) == s)
+    return Clause(typed, tuple(variants.values()), topics, named)
+
+
+def _merge_facets(clauses: list[Clause], thesaurus: Thesaurus) -> list[Clause]:
+    """Clauses whose every term names a concept of one topic become one clause
+    of alternatives: values of one facet are ORed, different facets ANDed."""
+    out: list[Clause] = []
+    by_topic: dict[str, int] = {}
+    for clause in clauses:
+        tops = {thesaurus.top.get(s) for s in clause.concepts}
+        whole = len(clause.concepts) == len(clause.typed) and len(tops) == 1 and None not in tops
+        top = next(iter(tops)) if whole else None
+        if top is None or top not in by_topic:
+            if top is not None:
+                by_topic[top] = len(out)
+            out.append(clause)
+            continue
+        first = out[by_topic[top]]
+        typed = tuple(dict.fromkeys((*first.typed, *clause.typed)))
+        out[by_topic[top]] = _clause(typed, tuple(dict.fromkeys(
+            (*first.concepts, *clause.concepts))), thesaurus)
+    return out
 
 
 def _join_topic_words(clauses: list[list[str]], keys: Mapping[str, str]) -> list[list[str]]:
@@ -244,6 +360,48 @@ def _join_topic_words(clauses: list[list[str]], keys: Mapping[str, str]) -> list
             out.append(clauses[i])
             i += 1
     return out
+
+
+ABOUT_FIELDS = frozenset({"id", "name", "name_en", "aliases", "tags", "summary", "summary_en"})
+"""The searchable fields where a term makes a case *about* it; so do the names
+of its actors (not their roles) and its ``topic_evidence`` phrases."""
+
+
+def searchable_texts(case: Case) -> Iterator[tuple[str, str]]:
+    """Every searchable (field, text) of a case, in both languages: what
+    ``kasegeru search`` and the SQLite export's full-text index both cover."""
+    yield "id", case.id
+    yield "name", case.name
+    yield "name_en", case.name_en
+    for a in case.aliases:
+        yield "aliases", a
+    for t in case.tags:
+        yield "tags", t
+    for t in case.types:
+        yield "types", t
+    if case.category:
+        yield "category", case.category
+    yield "summary", case.summary
+    yield "summary_en", case.summary_en
+    for p in case.points:
+        yield "points", p
+    for c in case.challenges:
+        yield "challenges", c
+    for actor in case.actors:
+        yield "actors", actor.name if not actor.role else f"{actor.name}（{actor.role}）"
+    for loc in case.locations:
+        yield "locations", loc.label()
+    for ev in case.timeline:
+        yield "timeline", f"{ev.date} {ev.event}"
+    for fig in case.figures:
+        yield "figures", f"{fig.label} {fig.qualifier or ''}{fig.value:g}{fig.unit or ''}"
+    if case.types_note:
+        yield "types_note", case.types_note
+    for ref in case.sources:
+        yield "sources", f"{ref.section} {ref.item}" if ref.item else ref.section
+    from kasegeru_cli.english import search_texts as english_texts
+
+    yield from english_texts(case)
 
 
 def first_match(terms: Iterable[Term], folded: str) -> tuple[Term, tuple[int, int]] | None:

@@ -33,9 +33,13 @@ text (after NFKC: full-width letters and digits as ASCII) each column also
 holds its full-width and half-width spellings as printed, and each run and
 katakana word in hiragana (whole, not cut), so ``ＬＯＤＧＥ``, ``LODGE`` and
 ``lodge`` or ``コーバ`` and ``こーば`` find the same case. The ``topics``
-column holds, as whole words, the spellings that name the case's topics and
-the topics whose variants its text contains: as in ``kasegeru search``, 空き家
-finds a case that says 空家, and 空き finds neither by its topic.
+column holds, as whole words, the spellings that name the case's topics, the
+topics and concepts whose labels its text contains, and every concept broader
+than those (the thesaurus expanded at index time, upwards, which is a search's
+expansion downwards): as in ``kasegeru search``, 空き家 finds a case that says
+空家 or 空き店舗 (narrower), not one that says 遊休地 (beside it), and 空き
+finds none by its concept. The thesaurus itself is in ``concepts`` and
+``concept_labels``.
 
 The tokens are kept in the table ``cases_search`` (``id``, and
 ``search_tokens``: every searched field's tokens, one field a line), one row
@@ -63,7 +67,7 @@ from pathlib import Path
 from kasegeru_cli import __version__
 from kasegeru_cli.models import Case, Dataset, Topic
 from kasegeru_cli.records import flat_value, search_texts
-from kasegeru_cli.search import Term, topic_keys
+from kasegeru_cli.search import Term, Thesaurus
 from kasegeru_cli.text import fold
 
 NGRAM_MAX = 12
@@ -82,6 +86,13 @@ CREATE TABLE types (
 CREATE TABLE topics (
     slug TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, criterion TEXT NOT NULL,
     variants TEXT NOT NULL);
+CREATE TABLE concepts (
+    slug TEXT PRIMARY KEY, pref TEXT NOT NULL, pref_en TEXT NOT NULL, broader TEXT NOT NULL,
+    topic TEXT REFERENCES topics(slug), related TEXT NOT NULL);
+CREATE TABLE concept_labels (
+    concept TEXT NOT NULL REFERENCES concepts(slug), label TEXT NOT NULL,
+    kind TEXT NOT NULL, lang TEXT NOT NULL);
+CREATE INDEX concept_labels_label ON concept_labels(label);
 CREATE TABLE cases (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL,
     types TEXT NOT NULL, prefectures TEXT NOT NULL, topics TEXT NOT NULL,
@@ -242,11 +253,27 @@ def _latin(text: str) -> str:
 
 def topic_spellings(topic: Topic, names: Mapping[str, str]) -> tuple[str, ...]:
     """The spellings that name ``topic`` in a search: its slug, names and
-    variants (:func:`search.topic_keys`), but not one that names another topic first."""
-    spellings = (topic.slug, topic.slug.replace("-", " "), topic.name, topic.name_en,
-                 *topic.variants, *topic.name.split("・"))
+    variants (:func:`search.topic_keys`), but not one that names another topic
+    or a concept first. The index cuts a name at ・ (空き家・空き店舗・遊休資産):
+    it is kept only when each part names the topic, or 空き家 would find the topic."""
+    parts = topic.name.split("・")
+    whole = all(names.get(Term.of(p).key()) in (None, topic.slug) for p in parts)
+    # Likewise the English name is indexed as words: "Digital technology and DX"
+    # would make DX find the topic.
+    whole_en = all(names.get(Term.of(w).key()) in (None, topic.slug)
+                   for w in topic.name_en.split())
+    spellings = (topic.slug, topic.slug.replace("-", " "), *([topic.name] if whole else []),
+                 *([topic.name_en] if whole_en else []), *topic.variants, *parts)
     return tuple(s for s in dict.fromkeys(spellings)
                  if s.strip() and names.get(Term.of(s).key()) == topic.slug)
+
+
+def concept_spellings(slug: str, dataset: Dataset,
+                      names: Mapping[str, str]) -> tuple[str, ...]:
+    """The labels and slug that name a concept in a search (not its topic)."""
+    c = dataset.concepts[slug]
+    return tuple(s for s in dict.fromkeys((slug, slug.replace("-", " "), *c.labels()))
+                 if s.strip() and names.get(Term.of(s).key()) == slug)
 
 
 def _fts_tokenizer_ok(conn: sqlite3.Connection) -> bool:
@@ -300,9 +327,11 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
     conn.executemany("INSERT INTO topics VALUES (?,?,?,?,?)", [
         (t.slug, t.name, t.name_en, t.criterion, _js(t.variants))
         for t in dataset.topics.values()])
+    thesaurus = Thesaurus.build(dataset.topics, dataset.concepts)
+    _fill_concepts(conn, dataset, thesaurus)
     keep = {c.id for c in cases}
     bridges = _topic_bridges(dataset)
-    names = topic_keys(dataset.topics)
+    names = thesaurus.keys
     for c in cases:
         texts = _search_columns(c, dataset, bridges, names)
         tokens = "\n".join(" ".join(index_text(texts[fld], cut=fld != "topics").split())
@@ -348,12 +377,29 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
 Bridges = list[tuple[str, tuple[str, ...], "re.Pattern[str] | None"]]
 
 
+def _fill_concepts(conn: sqlite3.Connection, dataset: Dataset, thesaurus: Thesaurus) -> None:
+    """The thesaurus as two tables: ``concepts`` (each with its broader concept
+    and its topic) and ``concept_labels`` (one row per label: kind and language)."""
+    conn.executemany("INSERT INTO concepts VALUES (?,?,?,?,?,?)", [
+        (c.slug, c.pref, c.pref_en, c.broader, thesaurus.top.get(c.slug), _js(c.related))
+        for c in dataset.concepts.values()])
+    conn.executemany("INSERT INTO concept_labels VALUES (?,?,?,?)", [
+        (c.slug, label, kind, "en" if kind.endswith("_en") else "ja")
+        for c in dataset.concepts.values()
+        for kind, labels in (("pref", (c.pref,)), ("alt", c.alt), ("hidden", c.hidden),
+                             ("pref_en", (c.pref_en,)), ("alt_en", c.alt_en))
+        for label in labels])
+
+
 def _topic_bridges(dataset: Dataset) -> Bridges:
-    """Each topic's variants as ``kasegeru search`` matches them in folded text:
-    Japanese ones as substrings, English ones by one pattern of whole words."""
+    """Each topic's variants and each concept's labels as ``kasegeru search``
+    matches them in folded text: Japanese ones as substrings, English ones by
+    one pattern of whole words."""
     out: Bridges = []
-    for slug, t in dataset.topics.items():
-        terms = [Term.of(v) for v in t.variants]
+    own = [(s, t.variants) for s, t in dataset.topics.items()]
+    own += [(s, c.labels()) for s, c in dataset.concepts.items()]
+    for slug, labels in own:
+        terms = [Term.of(v) for v in labels]
         plain = tuple(term.text for term in terms if term.pattern is None and term.text)
         latin = [term.pattern.pattern for term in terms if term.pattern is not None]
         out.append((slug, plain, re.compile("|".join(latin)) if latin else None))
@@ -372,6 +418,16 @@ def _search_columns(case: Case, dataset: Dataset, bridges: Bridges,
         if slug not in slugs and (any(p in folded for p in plain)
                                   or (latin is not None and latin.search(folded))):
             slugs[slug] = None
-    texts["topics"] = [s for slug in slugs if slug in dataset.topics
-                       for s in topic_spellings(dataset.topics[slug], names)]
+    for slug in list(slugs):  # a narrower concept's case is also its broader ones'
+        seen = {slug}
+        while slug in dataset.concepts:
+            slug = dataset.concepts[slug].broader
+            if slug in seen:
+                break
+            seen.add(slug)
+            slugs.setdefault(slug, None)
+    texts["topics"] = [s for slug in slugs
+                       for s in (topic_spellings(dataset.topics[slug], names)
+                                 if slug in dataset.topics
+                                 else concept_spellings(slug, dataset, names))]
     return {col: "\n".join(parts) for col, parts in texts.items()}

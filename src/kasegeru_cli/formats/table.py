@@ -307,8 +307,20 @@ def topics_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> Rendera
     for t in rows:
         first, second = (t["name_en"], t["name"]) if lang == "en" else (t["name"], t["name_en"])
         table.add_row(t["slug"], JaText.assemble(first, "  ", (second, "dim")), str(t["cases"]))
+        _concept_rows(table, t.get("concepts", ()), lang)
     return Group(table, Text("Topics are editorial (docs/DATA.md); `kasegeru topics --json` "
                              "has each one's criterion and variants.", style="dim"))
+
+
+def _concept_rows(table: Table, concepts: Sequence[Mapping[str, Any]], lang: str) -> None:
+    """The concepts under a topic, indented by depth: a search for one finds the
+    ones below it."""
+    from kasegeru_cli.thesaurus import walk
+
+    for depth, c in walk(concepts):
+        first, second = (c["pref_en"], c["pref"]) if lang == "en" else (c["pref"], c["pref_en"])
+        table.add_row(Text("  " * depth + "└ " + c["slug"], style="dim"),
+                      JaText.assemble("  " * (depth - 1) + first, "  ", (second, "dim")), "")
 
 
 def sources_table(rows: Sequence[Mapping[str, Any]], lang: str = "ja") -> RenderableType:

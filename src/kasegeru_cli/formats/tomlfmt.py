@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
-from kasegeru_cli.models import Case, CaseType, Dataset, Source, Topic
+from kasegeru_cli.models import Case, CaseType, Concept, Dataset, Source, Topic
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
@@ -91,6 +91,10 @@ def _topic_block(t: Topic) -> str:
     return "\n".join([f"[topics.{toml_key(t.slug)}]", *_table_lines(t, skip=("slug",))]) + "\n"
 
 
+def _concept_block(c: Concept) -> str:
+    return "\n".join([f"[concepts.{toml_key(c.slug)}]", *_table_lines(c, skip=("slug",))]) + "\n"
+
+
 def _source_block(s: Source) -> str:
     return "\n".join([f"[sources.{toml_key(s.id)}]", *_table_lines(s, skip=("id",))]) + "\n"
 
@@ -100,6 +104,7 @@ def render_toml(dataset: Dataset, cases: Iterable[Case] | None = None) -> str:
     parts = [f"schema_version = {dataset.schema_version}\n"]
     parts += [_type_block(t) for t in dataset.types.values()]
     parts += [_topic_block(t) for t in dataset.topics.values()]
+    parts += [_concept_block(c) for c in dataset.concepts.values()]
     parts += [_source_block(s) for s in dataset.sources.values()]
     parts += [render_case(c) for c in (dataset.cases if cases is None else cases)]
     return "\n".join(parts)
