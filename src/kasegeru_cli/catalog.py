@@ -458,7 +458,8 @@ class Catalog:
     def _tags_by_reading(self, key: str, every: dict[str, str], shown: set[str]) -> str:
         """``; tags for the type coworking (コワーキング型): コワーキングスペース``:
         the tags holding a Japanese spelling of a type or topic that ``key`` (folded)
-        names in any of its spellings (slug, English name, variants); '' for none.
+        names in any of its spellings (slug, English name, variants, the labels of the
+        thesaurus's concepts under a topic); '' for none.
         Only the data's spellings: nothing is transliterated."""
         def bare(text: str) -> str:
             return fold(text).replace("-", "").replace(" ", "")
@@ -472,9 +473,17 @@ class Catalog:
             japanese = [ty.name, ty.name.removesuffix("型")]  # the typology's names end in 型
             named.append((f"the type {slug} ({ty.name})", japanese) if any(
                 word in bare(sp) for sp in spellings) else ("", []))
+        under: dict[str, list[str]] = {}  # topic -> the labels of every concept under it
+        for concept in self.dataset.concepts.values():
+            top, seen = concept.broader, {concept.slug}
+            while top in self.dataset.concepts and top not in seen:
+                seen.add(top)
+                top = self.dataset.concepts[top].broader
+            under.setdefault(top, []).extend(concept.labels())
         for slug, to in self.dataset.topics.items():
-            spellings = [slug, to.name_en, to.name, *to.variants]
-            japanese = [*to.name.split("・"), *(v for v in to.variants if not v.isascii())]
+            labels = [*to.variants, *under.get(slug, ())]
+            spellings = [slug, to.name_en, to.name, *labels]
+            japanese = [*to.name.split("・"), *(v for v in labels if not v.isascii())]
             named.append((f"the topic {slug} ({to.name})", japanese) if any(
                 word in bare(sp) for sp in spellings) else ("", []))
         counts = Counter(fold(t) for c in self.cases for t in c.tags)
