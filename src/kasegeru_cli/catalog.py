@@ -631,7 +631,7 @@ class Catalog:
             typed = set(clause.typed)
             clause_best: tuple[float, str, str, Term, str] | None = None
             about = bool(set(clause.topics).intersection(case.topics))
-            actor = -1
+            actor = actor_en = -1
             for fld, text, folded in entries:
                 if fld == "topic_evidence":
                     if not about:
@@ -640,6 +640,8 @@ class Catalog:
                 weight = _WEIGHTS.get(fld, 1.0)
                 if fld == "actors":
                     actor += 1
+                elif fld == "actors_en":
+                    actor_en += 1
                 for term in terms:
                     n = term.count(folded)
                     if not n:
@@ -647,7 +649,8 @@ class Catalog:
                     if not about:
                         about = fld in ABOUT_FIELDS or (
                             fld == "actors" and _in_name(term, case.actors[actor].name, text,
-                                                         folded))
+                                                         folded)) or (
+                            fld == "actors_en" and _in_english_name(term, case, actor_en))
                     field_score = weight * (1 + 0.1 * (n - 1)) * (1.0 if term in typed else 0.6)
                     if single is not None and folded == single:
                         field_score *= 2  # the whole field is the query: an exact name or tag
@@ -808,6 +811,13 @@ def _fold_texts(texts: Sequence[str]) -> Sequence[str]:
     if len(folded) != len(texts):  # a NUL inside a text after all: fold one by one
         return [fold(text) for text in texts]
     return folded
+
+
+def _in_english_name(term: Term, case: Case, n: int) -> bool:
+    """Whether ``term`` is in the English name of the ``n``-th actor that has English
+    (the ``actors_en`` texts: ``name_en (role_en)``, only for actors with English)."""
+    names = [a.name_en for a in case.actors if a.name_en or a.role_en]
+    return 0 <= n < len(names) and bool(names[n]) and term.find(fold(names[n] or "")) is not None
 
 
 def _in_name(term: Term, name: str, text: str, folded: str) -> bool:

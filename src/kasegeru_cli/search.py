@@ -362,9 +362,11 @@ def _join_topic_words(clauses: list[list[str]], keys: Mapping[str, str]) -> list
     return out
 
 
-ABOUT_FIELDS = frozenset({"id", "name", "name_en", "aliases", "tags", "summary", "summary_en"})
-"""The searchable fields where a term makes a case *about* it; so do the names
-of its actors (not their roles) and its ``topic_evidence`` phrases."""
+ABOUT_FIELDS = frozenset({"id", "name", "name_en", "aliases", "tags", "tags_en", "summary",
+                          "summary_en"})
+"""The searchable fields where a term makes a case *about* it, in either language;
+so do the names of its actors (not their roles), Japanese or English, and its
+``topic_evidence`` phrases."""
 
 
 def searchable_texts(case: Case) -> Iterator[tuple[str, str]]:
