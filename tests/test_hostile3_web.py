@@ -321,7 +321,7 @@ def test_listening_on_every_interface_names_the_addresses(env: dict[str, str],
     server = Server(env, tmp_path / "serve.log", serve=("--type", "coworking"), host="")
     try:
         err = server.wait_for("Serving at")
-        assert f"Serving at http://127.0.0.1:{server.port}/cases/cases" in err
+        assert f"Serving at http://127.0.0.1:{server.port}/ " in err
         assert server.get("/cases/cases.json?_size=0")[0] == 200
         status, _ = server.get("/cases/cases.json?_size=0", address=v4[0],
                                host=f"{v4[0]}:{server.port}")
@@ -354,7 +354,7 @@ def test_every_wildcard_warns(cli: Cli, monkeypatch: pytest.MonkeyPatch, host: s
     (warning,) = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     for address in [*v4, *(f"[{a}]" for a in v6)]:
         assert address in warning
-    assert fake.where[0].url == f"http://{url}:8123/cases/cases"
+    assert fake.where[0].url == f"http://{url}:8123/"
 
 
 def test_a_lan_address_is_named_and_is_the_url(cli: Cli, monkeypatch: pytest.MonkeyPatch
@@ -369,7 +369,7 @@ def test_a_lan_address_is_named_and_is_the_url(cli: Cli, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.stderr
     assert f"Warning: listening on {v4[0]} (port 8123), not only on this machine" \
         in result.stderr
-    assert fake.where[0].url == f"http://{v4[0]}:8123/cases/cases"
+    assert fake.where[0].url == f"http://{v4[0]}:8123/"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
@@ -701,3 +701,18 @@ def test_web_databases_and_only_they_are_pruned(tmp_path: Path, cli: Cli,
     assert len(web_entries(cache)) == 4
     for name in strangers:
         assert (cache / "web" / name).is_dir()
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "200"])
+def test_serve_help_names_the_real_install_command(env: dict[str, str], columns: str) -> None:
+    """Rich reads [web] as markup: the help once said pip install 'kasegeru'."""
+    helped = run({**env, "COLUMNS": columns}, "serve", "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert "pip install 'kasegeru[web]'" in helped.stdout
+    assert "'kasegeru'." not in helped.stdout
+    main = run({**env, "COLUMNS": columns}, "--help").stdout
+    rows = [line for line in main.splitlines() if re.match(r"│ serve\b", line)]
+    assert len(rows) == 1, main
+    after = main.splitlines()[main.splitlines().index(rows[0]) + 1]
+    assert re.match(r"│ [a-z]", after), after  # the next row is the next command
+    assert "Browse and search the cases in a web browser (Datasette)." in rows[0]
