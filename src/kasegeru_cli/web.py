@@ -199,8 +199,9 @@ CSS = ("dl.column-descriptions{max-height:7.5em;overflow-y:auto;font-size:0.8em;
        # JSON arrays as chips (kasegeru_cli.webpages.render_cell); on a phone,
        # each cell labelled by its own column (the table shows only some).
        ".kg-chip{display:inline-block;border:1px solid #bcd;border-radius:0.8em;"
-       "padding:0 0.45em;margin:0 0.1em 0.15em 0;font-size:0.85em;background:#f3f7fb;"
-       "text-decoration:none;white-space:nowrap}td.col-name{min-width:12em}"
+       "padding:0 0.35em;margin:0 0.05em 0.1em 0;font-size:0.8em;line-height:1.45;"
+       "background:#f3f7fb;text-decoration:none;white-space:nowrap}"
+       "td.col-name{min-width:12em}td.col-id{font-size:0.85em}"
        ".kg-mark{color:#666;font-size:0.85em}"
        "@media only screen and (max-width:576px){.rows-and-columns tbody td[data-label]:before"
        "{content:attr(data-label)}}")
@@ -458,10 +459,8 @@ def _building(web: Path) -> Iterator[tuple[Path, int]]:
 # --------------------------------------------------------------------------- Datasette
 
 
-SETTINGS = {"truncate_cells_html": 160, "default_facet_size": 10, "facet_time_limit_ms": 1000}
-"""Long texts (summaries, points) cut in the table view; a row's page shows them whole.
-Seven facets on the cases table: at Datasette's 200 ms a busy machine's first page
-left some of them out (measured: types and operator kinds, in a screenshot)."""
+SETTINGS = {"truncate_cells_html": 160, "default_facet_size": 10}
+"""Long texts (summaries, points) cut in the table view; a row's page shows them whole."""
 
 
 def make_datasette(database: Path, metadata: Path | dict[str, Any],

@@ -93,10 +93,14 @@ def labels(lang: str) -> dict[str, str]:
     return {k: v[i] for k, v in LABELS.items()}
 
 
-def table_link(column: str, value: str, lang: str = "ja") -> str:
+ROWS = "#rows"
+"""Where the front page's links land: the rows (search, facets and filters above)."""
+
+
+def table_link(column: str, value: str, lang: str = "ja", at: str = "") -> str:
     """The cases table filtered on one value of a JSON array column."""
     args = {f"{column}__arraycontains": value, **({"_lang": "en"} if lang == "en" else {})}
-    return f"/{DATABASE}/cases?" + urllib.parse.urlencode(args)
+    return f"/{DATABASE}/cases?" + urllib.parse.urlencode(args) + at
 
 
 def case_link(case_id: str, lang: str = "ja") -> str:
@@ -130,7 +134,7 @@ async def front_page(datasette: Any, lang: str) -> dict[str, Any]:
     def entries(column: str, rows: list[tuple[Any, ...]], counts: dict[Any, int]
                 ) -> list[dict[str, Any]]:
         return [{"label": (r[2] if en else r[1]), "key": r[0], "count": counts[r[0]],
-                 "href": table_link(column, r[0], lang)} for r in rows if counts.get(r[0])]
+                 "href": table_link(column, r[0], lang, ROWS)} for r in rows if counts.get(r[0])]
 
     topics = sorted(entries("topics", await pairs(
         "SELECT slug, name, name_en FROM topics"), topic_n), key=lambda e: -e["count"])
@@ -138,7 +142,8 @@ async def front_page(datasette: Any, lang: str) -> dict[str, Any]:
     regions = entries("regions", [(r.slug, r.name, r.name_en) for r in REGIONS], region_n)
     sources = entries("source_ids", await pairs(
         "SELECT id, title, title_en FROM sources ORDER BY date, id"), source_n)
-    prefs = [{"label": p, "key": p, "count": n, "href": table_link("prefectures", p, lang)}
+    prefs = [{"label": p, "key": p, "count": n,
+              "href": table_link("prefectures", p, lang, ROWS)}
              for p, n in pref_n]
     credits = [r[0] for r in await pairs(
         "SELECT '出典：「' || title || '」' || coalesce('（' || publisher || '）', '') || '（'"
@@ -208,6 +213,8 @@ class Pages:
                 return None
             if not isinstance(items, list):
                 return None
+            if not items:  # an empty Markup would let Datasette print []
+                return Markup('<span class="kg-none"></span>')
             if column in LISTS:
                 return ", ".join(str(i) for i in items)
             return Markup(" ").join(
