@@ -202,11 +202,25 @@ def test_tables_search_facets_and_canned_queries_still_work(server: Server) -> N
                                           "&_shape=array&_size=max")}
     assert {"co-ba"} <= found
     facets = server.json("/cases/cases.json?_size=0")["facet_results"]
-    assert set(facets) == {"types", "prefectures", "topics", "operator_kinds"}
+    assert set(facets) == {"types", "prefectures", "topics", "operator_kinds", "regions",
+                           "types_basis", "source_ids"}
     credits = server.json("/cases/credit_lines.json?case_id=co-ba&_shape=array")
     assert credits and all(r["credit"].startswith("出典：「") for r in credits)
     miyazaki = server.json("/cases/cases_in_prefecture.json?prefecture=宮崎県&_shape=array")
     assert miyazaki
+
+
+def test_served_pages_front_case_and_table(server: Server) -> None:
+    """kasegeru's own pages through the real server (its Host guard, its templates)."""
+    status, front = server.get("/")
+    assert status == 200 and "124件の事例 · 5件の資料" in front and 'name="_search"' in front
+    status, case = server.get("/cases/cases/co-ba?lang=en")
+    assert status == 200 and "<h1>Shared workplace co-ba</h1>" in case
+    assert "<li>co-baの拠点数 24拠点 (2019-03, 全国)</li>" in case
+    status, missing = server.get("/cases/cases/no-such-case")
+    assert status == 404 and "Traceback" not in missing
+    status, _ = server.get("/", host="evil.example")
+    assert status == 403
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}",

@@ -488,3 +488,13 @@ def test_cases_table_in_english_and_its_facets(ds: Datasette) -> None:
     assert {f["value"]: f["count"] for f in facets["types_basis"]["results"]}["named"] == 24
     assert {f["value"]: f["count"] for f in facets["source_ids"]["results"]}[
         "chiho-sosei-2"] == 54
+
+
+def test_cases_facets_are_named_in_the_readers_language(ds: Datasette) -> None:
+    ja = get(ds, "/cases/cases").text
+    assert re.search(r"<strong>都道府県\s*<span class=\"facet-info-total\">", ja)
+    assert re.search(r"<strong>地方\s*<span class=\"facet-info-total\">", ja)
+    en = get(ds, "/cases/cases?_lang=en").text
+    assert re.search(r"<strong>Run by\s*<span class=\"facet-info-total\">", en)
+    other = get(ds, "/cases/locations?_facet=role").text  # other tables: Datasette's names
+    assert re.search(r"<strong>role\s*<span class=\"facet-info-total\">", other)
