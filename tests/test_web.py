@@ -303,7 +303,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Served:
     return fake
 
 
-def test_serve_builds_once_then_reuses(cli: Cli, served: Served) -> None:
+def test_serve_builds_once_then_reuses(cli: Cli, served: Served, cold_cache: Path) -> None:
+    # A cache of its own: test_hostile3_web serves --type coworking in the shared one.
     first = cli("serve", "--type", "coworking", "--port", "8123")
     assert first.exit_code == 0, first.stderr
     second = cli("serve", "--type", "coworking", "--port", "8123")
