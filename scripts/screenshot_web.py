@@ -1,13 +1,17 @@
-"""Take the README's picture of the web view (docs/img/web-cases.png) in a real browser.
+"""Take the README's pictures of the web view (docs/img/web-*.png) in a real browser.
 
     pip install -e '.[web]'                      # Datasette
     apt-get install -y chromium fonts-noto-cjk   # headless Chromium, Japanese glyphs
-    python scripts/screenshot_web.py [--browser PATH] [--query 移住]
+    python scripts/screenshot_web.py [--browser PATH] [--query 移住] [--output DIR]
 
 It runs `kasegeru serve` on a free local port (the bundled dataset, no cache),
-waits for it to answer, has headless Chromium load the cases page with a
-search and the default facets, saves the PNG and stops the server. Not part of
-the test suite: CI has no browser. Rerun it after changing the web view.
+waits for it to answer, has headless Chromium load the front page, a case page
+(co-ba) and the cases table (a search, filtered by a topic), each at 1280×900
+(a laptop) and 390×844 (a phone), and the table also at 1280×1800 to show its
+rows below the facets; saves the PNGs (web-front.png, web-front-phone.png,
+web-case.png, …, web-cases-tall.png), smaller through pngquant where it is
+installed, and stops the server. Not part of the test
+suite: CI has no browser. Rerun it after changing the web view.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "docs" / "img" / "web-cases.png"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-COLUMNS = ("name", "name_en", "types", "prefectures", "topics", "operator_kinds", "started")
+SIZES = {"": "1280,900", "-phone": "390,844"}
+"""File name suffix → window width,height."""
 
 
 def free_port() -> int:
@@ -53,8 +58,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--browser", help="Chromium's executable (default: found on PATH)")
     parser.add_argument("--query", default="移住", help="the search shown (default: 移住)")
-    parser.add_argument("--output", type=Path, default=OUT)
-    parser.add_argument("--size", default="1440,1100", help="window width,height")
+    parser.add_argument("--output", type=Path, default=OUT, help="directory of the PNGs")
     args = parser.parse_args()
     browser = args.browser or next((b for b in map(shutil.which, BROWSERS) if b), None)
     if browser is None:
@@ -69,20 +73,35 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/-/versions.json")
         query = urllib.parse.urlencode([("_search", args.query),
-                                        *(("_col", c) for c in COLUMNS)])
-        url = f"{base}/cases/cases?{query}"
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
-                            "--hide-scrollbars", f"--user-data-dir={profile}",
-                            f"--window-size={args.size}", f"--screenshot={args.output}",
-                            url], check=True, timeout=120,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        ("topics__arraycontains", "relocation")])
+        # The table's top: search, filters and facets. (The front page's links open
+        # it at its rows, #rows, but headless Chromium shoots a scrolled page blank.)
+        pages = {"web-front": f"{base}/", "web-case": f"{base}/cases/cases/co-ba",
+                 "web-cases": f"{base}/cases/cases?{query}"}
+        args.output.mkdir(parents=True, exist_ok=True)
+        for name, url in pages.items():
+            sizes = {**SIZES, **({"-tall": "1280,1800"} if name == "web-cases" else {})}
+            for suffix, size in sizes.items():
+                out = args.output / f"{name}{suffix}.png"
+                shoot(browser, url, size, out)
+                if shutil.which("pngquant"):  # a third of the size, same look
+                    subprocess.run(["pngquant", "--force", "--skip-if-larger",
+                                    "--output", str(out), str(out)], check=False)
+                sys.stdout.write(f"wrote {out} ({url}, {size})\n")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    sys.stdout.write(f"wrote {args.output} ({url})\n")
     return 0
+
+
+def shoot(browser: str, url: str, size: str, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                        f"--user-data-dir={profile}", f"--window-size={size}",
+                        f"--screenshot={out}", url], check=True, timeout=120,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

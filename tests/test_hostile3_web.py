@@ -202,11 +202,25 @@ def test_tables_search_facets_and_canned_queries_still_work(server: Server) -> N
                                           "&_shape=array&_size=max")}
     assert {"co-ba"} <= found
     facets = server.json("/cases/cases.json?_size=0")["facet_results"]
-    assert set(facets) == {"types", "prefectures", "topics", "operator_kinds"}
+    assert set(facets) == {"types", "prefectures", "topics", "operator_kinds", "regions",
+                           "types_basis", "source_ids"}
     credits = server.json("/cases/credit_lines.json?case_id=co-ba&_shape=array")
     assert credits and all(r["credit"].startswith("出典：「") for r in credits)
     miyazaki = server.json("/cases/cases_in_prefecture.json?prefecture=宮崎県&_shape=array")
     assert miyazaki
+
+
+def test_served_pages_front_case_and_table(server: Server) -> None:
+    """kasegeru's own pages through the real server (its Host guard, its templates)."""
+    status, front = server.get("/")
+    assert status == 200 and "124件の事例 · 5件の資料" in front and 'name="_search"' in front
+    status, case = server.get("/cases/cases/co-ba?lang=en")
+    assert status == 200 and "<h1>Shared workplace co-ba</h1>" in case
+    assert "<li>co-baの拠点数 24拠点 (2019-03, 全国)</li>" in case
+    status, missing = server.get("/cases/cases/no-such-case")
+    assert status == 404 and "Traceback" not in missing
+    status, _ = server.get("/", host="evil.example")
+    assert status == 403
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}",
@@ -321,7 +335,7 @@ def test_listening_on_every_interface_names_the_addresses(env: dict[str, str],
     server = Server(env, tmp_path / "serve.log", serve=("--type", "coworking"), host="")
     try:
         err = server.wait_for("Serving at")
-        assert f"Serving at http://127.0.0.1:{server.port}/cases/cases" in err
+        assert f"Serving at http://127.0.0.1:{server.port}/ " in err
         assert server.get("/cases/cases.json?_size=0")[0] == 200
         status, _ = server.get("/cases/cases.json?_size=0", address=v4[0],
                                host=f"{v4[0]}:{server.port}")
@@ -354,7 +368,7 @@ def test_every_wildcard_warns(cli: Cli, monkeypatch: pytest.MonkeyPatch, host: s
     (warning,) = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     for address in [*v4, *(f"[{a}]" for a in v6)]:
         assert address in warning
-    assert fake.where[0].url == f"http://{url}:8123/cases/cases"
+    assert fake.where[0].url == f"http://{url}:8123/"
 
 
 def test_a_lan_address_is_named_and_is_the_url(cli: Cli, monkeypatch: pytest.MonkeyPatch
@@ -369,7 +383,7 @@ def test_a_lan_address_is_named_and_is_the_url(cli: Cli, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.stderr
     assert f"Warning: listening on {v4[0]} (port 8123), not only on this machine" \
         in result.stderr
-    assert fake.where[0].url == f"http://{v4[0]}:8123/cases/cases"
+    assert fake.where[0].url == f"http://{v4[0]}:8123/"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
@@ -701,3 +715,18 @@ def test_web_databases_and_only_they_are_pruned(tmp_path: Path, cli: Cli,
     assert len(web_entries(cache)) == 4
     for name in strangers:
         assert (cache / "web" / name).is_dir()
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "200"])
+def test_serve_help_names_the_real_install_command(env: dict[str, str], columns: str) -> None:
+    """Rich reads [web] as markup: the help once said pip install 'kasegeru'."""
+    helped = run({**env, "COLUMNS": columns}, "serve", "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert "pip install 'kasegeru[web]'" in helped.stdout
+    assert "'kasegeru'." not in helped.stdout
+    main = run({**env, "COLUMNS": columns}, "--help").stdout
+    rows = [line for line in main.splitlines() if re.match(r"│ serve\b", line)]
+    assert len(rows) == 1, main
+    after = main.splitlines()[main.splitlines().index(rows[0]) + 1]
+    assert re.match(r"│ [a-z]", after), after  # the next row is the next command
+    assert "Browse and search the cases in a web browser (Datasette)." in rows[0]

@@ -74,6 +74,10 @@ def test_wheel_ships_the_dataset_and_finds_it(tmp_path: Path) -> None:
         assert "kasegeru_cli/data/cases.toml" in names
         shipped = zf.read("kasegeru_cli/data/cases.toml")
         assert shipped == (ROOT / "data" / "cases.toml").read_bytes()
+        for template in ("index.html", "row-cases-cases.html",  # the web view's pages
+                         "_table-table-cases-cases.html", "_facet_results.html",
+                         "_kg_style.html"):
+            assert f"kasegeru_cli/web_templates/{template}" in names
         entry = next(n for n in names if n.endswith("entry_points.txt"))
         assert "kasegeru = kasegeru_cli.console:main" in zf.read(entry).decode()
         zf.extractall(tmp_path / "site")

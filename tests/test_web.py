@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -162,7 +163,7 @@ def test_sqlite_utils_search(exported: Path, catalog: Catalog) -> None:
 def test_default_facets_are_the_json_arrays(ds: Datasette, catalog: Catalog) -> None:
     data = get(ds, "/cases/cases.json?_size=0").json()
     facets = data["facet_results"]
-    assert set(facets) == set(web.FACETS)
+    assert set(facets) == {*web.FACETS, "regions", "types_basis", "source_ids"}
     types = {f["value"]: f["count"] for f in facets["types"]["results"]}
     assert types["coworking"] == dict(catalog.stats("type"))["coworking"]
     prefectures = {f["value"]: f["count"] for f in facets["prefectures"]["results"]}
@@ -314,7 +315,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Served:
     return fake
 
 
-def test_serve_builds_once_then_reuses(cli: Cli, served: Served) -> None:
+def test_serve_builds_once_then_reuses(cli: Cli, served: Served, cold_cache: Path) -> None:
+    # A cache of its own: test_hostile3_web serves --type coworking in the shared one.
     first = cli("serve", "--type", "coworking", "--port", "8123")
     assert first.exit_code == 0, first.stderr
     second = cli("serve", "--type", "coworking", "--port", "8123")
@@ -373,3 +375,139 @@ def test_serve_refuses_a_busy_port(cli: Cli) -> None:
     assert result.exit_code == 1
     assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: the port is in use " \
                             "(try --port)\n"
+
+
+# ----------------------------------------------------------------------------- kasegeru's pages
+# The front page, the page of a case and the cases table's default columns
+# (kasegeru_cli.webpages and its templates). Expected values by hand, from
+# `kasegeru stats` and `kasegeru show co-ba` of the bundled dataset.
+
+
+def test_front_page_says_what_the_data_is_and_has_a_search_box(ds: Datasette) -> None:
+    html = get(ds, "/").text
+    assert "124件の事例 · 5件の資料" in html
+    assert '<form class="kg-search" action="/cases/cases#rows"' in html
+    assert 'name="_search"' in html
+    assert "出典：「稼げる国土専門委員会 2019年とりまとめ報告書" in html  # a credit line
+    assert "政府標準利用規約" in html
+
+
+@pytest.mark.parametrize(("label", "href", "count"), [
+    # kasegeru stats --by topic / region / type / source / prefecture
+    ("起業・スタートアップ", "/cases/cases?topics__arraycontains=startups", 32),
+    ("移住・関係人口", "/cases/cases?topics__arraycontains=relocation", 10),
+    ("関東", "/cases/cases?regions__arraycontains=kanto", 26),
+    ("中部", "/cases/cases?regions__arraycontains=chubu", 21),
+    ("コワーキング型", "/cases/cases?types__arraycontains=coworking", 31),
+    ("東京都", "/cases/cases?prefectures__arraycontains=%E6%9D%B1%E4%BA%AC%E9%83%BD", 21),
+    ("大都市圏と地方都市等の連携の事例一覧",
+     "/cases/cases?source_ids__arraycontains=2018-partnerships", 6),
+])
+def test_front_page_entry_points_link_to_the_filtered_table_with_counts(
+        ds: Datasette, label: str, href: str, count: int) -> None:
+    html = get(ds, "/").text
+    # each lands on the rows (#rows), the search box and facets above them
+    assert f'<a href="{href}#rows">{label}</a>' in html.replace("&amp;", "&")
+    assert re.search(rf'<a href="{re.escape(href)}#rows">{re.escape(label)}</a>(&nbsp;| )'
+                     rf'<span class="kg-n">{count}</span>', html), label
+    assert get(ds, href.replace("/cases/cases?", "/cases/cases.json?_size=0&")).json()[
+        "filtered_table_rows_count"] == count
+
+
+def test_front_page_in_english(ds: Datasette) -> None:
+    html = get(ds, "/?lang=en").text
+    assert "124 cases from 5 documents" in html
+    assert ">By topic<" in html and ">By region<" in html and ">By type<" in html
+    assert ('<a href="/cases/cases?topics__arraycontains=startups&amp;_lang=en#rows">'
+            "Start-ups and entrepreneurship</a>") in html
+    assert '<input type="hidden" name="_lang" value="en">' in html
+
+
+CO_BA_SECTIONS = {
+    # heading → a line of `kasegeru show co-ba` in that section
+    "概要": "㈱ツクルバが運営する「co-ba渋谷」のコンセプトやノウハウを提供することで",
+    "内容・特徴・成果": "<li>co-ba渋谷が実験の場となり、成果を他拠点でも導入。</li>",
+    "課題・展望": "<li>co-ba schoolを他拠点でも受講できるようオンライン配信を検討。</li>",
+    "経緯": "<dt>2018-10</dt><dd>co-ba事業の新たな試みとして、スタートアップに特化した拠点",
+    "数値": "<li>co-baの拠点数 24拠点 (2019-03, 全国)</li>",
+    "取組主体・関係者": "㈱ツクルバ — 運営（co-ba渋谷）、各地の拠点の開設や運営をサポート "
+                "<span class=\"kg-mark\">[company, lead]</span>",
+    "取組地域": "<dt>main</dt><dd>東京都渋谷区（co-ba渋谷）</dd>",
+    "テーマと根拠": "働き方・テレワーク</a>",
+    "出典": "【付録】平成30年度の調査結果 １．(１) コワーキング型 【大都市圏×地方都市等】 ②",
+    "関連事例": '<a href="/cases/cases/ama-town-machizukuri">海士町のまちづくり</a>',
+    "出典表記": "<li>出典：「稼げる国土専門委員会 2019年とりまとめ報告書 ～新たな時代における"
+            "「予定調和なき対流」によるイノベーション創出～」（国土交通省国土政策局）"
+            "（平成31年4月）を加工して作成</li>",
+}
+
+
+def test_case_page_reads_like_show(ds: Datasette) -> None:
+    html = get(ds, "/cases/cases/co-ba").text
+    article = html[html.index('<article class="kg-case">'):html.index("</article>")]
+    assert "<h1>シェアードワークプレイス「co-ba（コーバ）」</h1>" in article
+    assert "Shared workplace co-ba" in article
+    at = 0
+    for heading, line in CO_BA_SECTIONS.items():  # in show's order
+        found = article.find(f"<h2>{heading}", at)
+        assert found > 0, heading
+        after = article[found:]
+        end = after.find("<h2>", 4)
+        assert line in (after if end < 0 else after[:end]), heading
+        at = found
+    assert "コワーキング型</a>" in article  # the type, as a link to its cases
+    assert '["' not in article and '{"' not in article  # no raw JSON
+
+
+def test_case_page_in_english(ds: Datasette) -> None:
+    html = get(ds, "/cases/cases/co-ba?lang=en").text
+    assert "<h1>Shared workplace co-ba</h1>" in html
+    assert "By sharing the concept and know-how of co-ba Shibuya" in html
+    assert "<h2>Figures</h2>" in html and "<h2>Related cases</h2>" in html
+
+
+def test_a_row_of_another_table_keeps_datasettes_page(ds: Datasette) -> None:
+    html = get(ds, "/cases/sources/2019-report").text
+    assert "kg-case" not in html and "稼げる国土専門委員会 2019年とりまとめ報告書" in html
+
+
+def headers(html: str) -> list[str]:
+    return re.findall(r'<th [^>]*scope="col" data-column="([^"]+)"', html)
+
+
+def test_cases_table_shows_the_columns_a_reader_scans(ds: Datasette) -> None:
+    html = get(ds, "/cases/cases?topics__arraycontains=remote-work").text
+    assert '<div id="rows"></div>' in html  # where the front page's links land
+    assert headers(html) == ["id", "name", "types", "prefectures", "topics",
+                             "operator_kinds", "started", "source_ids"]
+    assert ">都道府県</a>" in html and ">主体の種別</a>" in html  # Japanese labels
+    # JSON arrays as chips linking to the filtered table; the name to the case page
+    assert ('<a class="kg-chip" href="/cases/cases?topics__arraycontains=remote-work">'
+            "remote-work</a>") in html
+    assert '<a class="kg-name" href="/cases/cases/co-ba">シェアードワークプレイス' in html
+    assert '[&#34;' not in html and '["' not in html
+    assert ">[]</td>" not in html  # an empty array is an empty cell
+    assert "15 rows where" in html  # kasegeru stats --by topic: remote-work 15
+    # the rest on request, as Datasette's _col
+    everything = get(ds, "/cases/cases?_col=name&_col=summary").text
+    assert headers(everything) == ["id", "name", "summary"]
+
+
+def test_cases_table_in_english_and_its_facets(ds: Datasette) -> None:
+    html = get(ds, "/cases/cases?_lang=en").text
+    assert ">Prefectures</a>" in html and ">Run by</a>" in html
+    facets = get(ds, "/cases/cases.json?_size=0").json()["facet_results"]
+    assert {f["value"]: f["count"] for f in facets["regions"]["results"]}["kanto"] == 26
+    assert {f["value"]: f["count"] for f in facets["types_basis"]["results"]}["named"] == 24
+    assert {f["value"]: f["count"] for f in facets["source_ids"]["results"]}[
+        "chiho-sosei-2"] == 54
+
+
+def test_cases_facets_are_named_in_the_readers_language(ds: Datasette) -> None:
+    ja = get(ds, "/cases/cases").text
+    assert re.search(r"<strong>都道府県\s*<span class=\"facet-info-total\">", ja)
+    assert re.search(r"<strong>地方\s*<span class=\"facet-info-total\">", ja)
+    en = get(ds, "/cases/cases?_lang=en").text
+    assert re.search(r"<strong>Run by\s*<span class=\"facet-info-total\">", en)
+    other = get(ds, "/cases/locations?_facet=role").text  # other tables: Datasette's names
+    assert re.search(r"<strong>role\s*<span class=\"facet-info-total\">", other)

@@ -1144,7 +1144,7 @@ def _write_metadata(cat: Catalog, database: Path, force: bool) -> None:
     sys.stderr.write(f"Wrote Datasette's metadata to {shown}: datasette {db} -m {shown}\n")
 
 
-@app.command()
+@app.command(short_help="Browse and search the cases in a web browser (Datasette).")
 @filtered
 def serve(
     filters: Filters,
@@ -1153,7 +1153,7 @@ def serve(
     host: Annotated[str, typer.Option(
         "--host", help="Address to listen on; 0.0.0.0 lets other machines in.")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option(
-        "--open", help="Open the cases page in the web browser.")] = False,
+        "--open", help="Open the front page in the web browser.")] = False,
     sql: Annotated[bool, typer.Option(
         "--sql", help="Let the pages run any SQL (off: tables, search, facets and the "
                       "canned queries only).")] = False,
@@ -1161,7 +1161,7 @@ def serve(
     """Browse and search the cases in a web browser: Datasette on the SQLite
     export (after any filters, with --data and --add), read-only, on this
     machine only unless --host says otherwise (with a warning naming the
-    addresses). Needs the web extra: pip install 'kasegeru[web]'.
+    addresses). Needs the web extra: pip install 'kasegeru\\[web]'.
 
     The database is built once per dataset and selection and kept in the cache
     directory. Search finds Japanese words of any length (移住, コワーキング);

@@ -96,6 +96,9 @@ CASE_COLUMNS: dict[str, str] = {
                 "table).",
     "figures": "Numbers as printed, with qualifier, unit and date (also the figures table).",
     "sources": "Where each write-up is: document, section heading and item, as printed.",
+    "regions": "Regions where the case is (hokkaido … okinawa), as --region means it; JSON "
+               "array.",
+    "source_ids": "The documents the case is written up in (the sources table); JSON array.",
 }
 
 OTHER_COLUMNS: dict[str, dict[str, str]] = {
@@ -192,7 +195,16 @@ FACETS = ("types", "prefectures", "topics", "operator_kinds")
 CSS = ("dl.column-descriptions{max-height:7.5em;overflow-y:auto;font-size:0.8em;"
        "border:1px solid #ccc;padding:0.3em 0.6em;margin:0.5em 0}"
        "dl.column-descriptions dt{float:left;clear:left;margin-right:0.6em}"
-       "dl.column-descriptions dd{margin:0 0 0.15em 0}")
+       "dl.column-descriptions dd{margin:0 0 0.15em 0}"
+       # JSON arrays as chips (kasegeru_cli.webpages.render_cell); on a phone,
+       # each cell labelled by its own column (the table shows only some).
+       ".kg-chip{display:inline-block;border:1px solid #bcd;border-radius:0.8em;"
+       "padding:0 0.35em;margin:0 0.05em 0.1em 0;font-size:0.8em;line-height:1.45;"
+       "background:#f3f7fb;text-decoration:none;white-space:nowrap}"
+       "td.col-name{min-width:12em}td.col-id{font-size:0.85em}"
+       ".kg-mark{color:#666;font-size:0.85em}"
+       "@media only screen and (max-width:576px){.rows-and-columns tbody td[data-label]:before"
+       "{content:attr(data-label)}}")
 
 
 def credit_lines(dataset: Dataset) -> list[str]:
@@ -230,13 +242,19 @@ def metadata(dataset: Dataset, database: str = DATABASE) -> dict[str, Any]:
         "are the curators' judgement, each with the phrase of the record it rests on.</p>")
     tables: dict[str, Any] = {
         "cases": {
-            "description_html": "One row per case write-up. Facets: types, prefectures, "
-                                f"topics, operator kinds.<br><small>{credits}</small>",
+            "description_html": "One row per case write-up; its name opens its page. "
+                                "Facets: types, prefectures, topics, operator kinds, "
+                                "regions, type basis, source documents."
+                                f"<details><summary>出典 (credit lines)</summary><small>{credits}"
+                                "</small></details>",
             "label_column": "name",
-            "facets": [{"array": f} for f in FACETS],
+            "facets": [*({"array": f} for f in FACETS), {"array": "regions"}, "types_basis",
+                       {"array": "source_ids"}],
             "columns": CASE_COLUMNS,
         },
         "_meta": {"hidden": True},
+        # What the case pages read (kasegeru_cli.formats.casepage).
+        "case_pages": {"hidden": True},
         # What cases_fts indexes (kept so that a rebuild gives the same search).
         "cases_search": {"hidden": True},
     }
@@ -456,6 +474,10 @@ def make_datasette(database: Path, metadata: Path | dict[str, Any],
     only)."""
     from datasette.app import Datasette
 
+    from kasegeru_cli import webpages
+
+    webpages.register()
+
     class Served(Datasette):  # type: ignore[misc]
         def _connected_databases(self) -> list[dict[str, Any]]:
             return [{**d, "path": Path(d["path"]).name if d.get("path") else d.get("path")}
@@ -464,7 +486,8 @@ def make_datasette(database: Path, metadata: Path | dict[str, Any],
     meta = metadata if isinstance(metadata, dict) else \
         json.loads(metadata.read_text(encoding="utf-8"))
     settings = {**SETTINGS, "default_allow_sql": allow_sql}
-    return Served(immutables=[str(database)], metadata=meta, settings=settings)
+    return Served(immutables=[str(database)], metadata=meta, settings=settings,
+                  template_dir=str(webpages.TEMPLATES))
 
 
 # --------------------------------------------------------------------------- where it listens
@@ -501,7 +524,7 @@ class Listening:
     @property
     def url(self) -> str:
         shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.bound, self.bound)
-        return f"http://{_bracketed(shown)}:{self.port}/{DATABASE}/cases"
+        return f"http://{_bracketed(shown)}:{self.port}/"  # the front page
 
     @property
     def hosts(self) -> frozenset[str]:

@@ -65,6 +65,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kasegeru_cli import __version__
+from kasegeru_cli.formats.casepage import case_page
 from kasegeru_cli.models import Case, Dataset, Topic
 from kasegeru_cli.records import flat_value, search_texts
 from kasegeru_cli.search import Term, Thesaurus
@@ -102,7 +103,8 @@ CREATE TABLE cases (
     summary TEXT NOT NULL, summary_en TEXT NOT NULL,
     aliases TEXT NOT NULL, tags TEXT NOT NULL, points TEXT NOT NULL, challenges TEXT NOT NULL,
     actors TEXT NOT NULL, locations TEXT NOT NULL, timeline TEXT NOT NULL,
-    figures TEXT NOT NULL, sources TEXT NOT NULL);
+    figures TEXT NOT NULL, sources TEXT NOT NULL, regions TEXT NOT NULL,
+    source_ids TEXT NOT NULL);
 CREATE TABLE cases_search (
     case_rowid INTEGER PRIMARY KEY, id TEXT NOT NULL REFERENCES cases(id),
     search_tokens TEXT NOT NULL);
@@ -130,6 +132,8 @@ CREATE TABLE figures (
     id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),
     label TEXT NOT NULL, value NUMERIC NOT NULL, value_max NUMERIC, unit TEXT, as_of TEXT,
     fiscal INTEGER NOT NULL, planned INTEGER NOT NULL, qualifier TEXT, note TEXT);
+CREATE TABLE case_pages (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id), page TEXT NOT NULL);
 CREATE TABLE related (
     case_id TEXT NOT NULL REFERENCES cases(id), related_id TEXT NOT NULL REFERENCES cases(id),
     PRIMARY KEY (case_id, related_id));
@@ -302,6 +306,13 @@ def operator_kinds(case: Case) -> list[str]:
     return list(dict.fromkeys(a.kind for a in case.actors if a.lead and a.kind))
 
 
+def _regions(case: Case) -> tuple[str, ...]:
+    """The region slugs where the case is, as ``--region`` means it."""
+    from kasegeru_cli.catalog import Catalog
+
+    return Catalog.regions_of(case)
+
+
 def _js(items: Iterable[str]) -> str:
     return json.dumps(list(items), ensure_ascii=False)
 
@@ -329,20 +340,21 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
         for t in dataset.topics.values()])
     thesaurus = Thesaurus.build(dataset.topics, dataset.concepts)
     _fill_concepts(conn, dataset, thesaurus)
-    keep = {c.id for c in cases}
+    keep = {c.id: c for c in cases}
     bridges = _topic_bridges(dataset)
     names = thesaurus.keys
     for c in cases:
         texts = _search_columns(c, dataset, bridges, names)
         tokens = "\n".join(" ".join(index_text(texts[fld], cut=fld != "topics").split())
                            for fld in SEARCHED_FIELDS)  # one field a line
-        conn.execute(f"INSERT INTO cases VALUES ({','.join('?' * 26)})", (
+        conn.execute(f"INSERT INTO cases VALUES ({','.join('?' * 28)})", (
             c.id, c.name, c.name_en, _js(c.types), _js(c.prefectures()), _js(c.topics),
             _js(operator_kinds(c)), c.started, c.started_fiscal, c.started_evidence,
             c.types_basis, c.types_note, c.category, c.flow, c.sector, c.summary, c.summary_en,
             _js(c.aliases), _js(c.tags), _js(c.points), _js(c.challenges),
             flat_value(c, "actors"), flat_value(c, "locations"), flat_value(c, "timeline"),
-            flat_value(c, "figures"), flat_value(c, "sources")))
+            flat_value(c, "figures"), flat_value(c, "sources"), _js(_regions(c)),
+            _js(dict.fromkeys(r.source for r in c.sources))))
         rowid = conn.execute("SELECT rowid FROM cases WHERE id = ?", (c.id,)).fetchone()[0]
         conn.executemany("INSERT INTO case_topics VALUES (?,?,?)",
                          [(c.id, t, c.topic_evidence.get(t)) for t in c.topics])
@@ -368,6 +380,8 @@ def _fill(conn: sqlite3.Connection, dataset: Dataset, cases: Sequence[Case]) -> 
                            f.planned, f.qualifier, f.note) for f in c.figures])
         conn.executemany("INSERT INTO related VALUES (?,?)",
                          [(c.id, r) for r in c.related if r in keep])
+        conn.execute("INSERT INTO case_pages VALUES (?, ?)", (
+            c.id, json.dumps(case_page(c, dataset, keep), ensure_ascii=False)))
         conn.execute("INSERT INTO cases_search VALUES (?, ?, ?)", (rowid, c.id, tokens))
         conn.execute("INSERT INTO cases_fts (rowid, id, search_tokens) VALUES (?, ?, ?)",
                      (rowid, c.id, tokens))
