@@ -102,3 +102,17 @@ def test_validate_ok_line_shows_invisible_characters(env: dict[str, str], tmp_pa
     assert char.encode() not in result.stdout
     assert result.stdout == (f"OK: 2 cases, 1 sources, 1 types, 0 topics "
                              f"({tmp_path}/invoice{shown}.toml)\n").encode()
+
+
+# ------------------------------------------------ 3/4: a newline in --host forges a line
+
+def test_serve_unknown_host_error_is_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    pytest.importorskip("datasette")
+    result = run(env, "--data", str(minimal(tmp_path)), "serve", "--port", "8001",
+                 "--host", "evil\nServing at http://127.0.0.1:8001/cases/cases")
+    assert result.returncode != 0
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "Error: cannot listen on [evil\\nServing at http://127.0.0.1:8001/cases/cases]:8001: "
+        "unknown host"), lines  # bracketed as an IPv6 address: it holds a colon
