@@ -72,7 +72,8 @@ def test_export_wrote_line_shows_a_newline_in_the_path(env: dict[str, str],
     result = run(env, "--data", str(minimal(tmp_path)), "export", "-f", "json", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.exists()
-    assert result.stderr == f"Wrote 2 cases to {tmp_path}/out\\nWrote 9 cases to forged.json\n".encode()
+    assert result.stderr == (f"Wrote 2 cases to {tmp_path}/out\\nWrote 9 cases to forged.json\n"
+                             .encode())
 
 
 def test_export_cannot_write_shows_a_newline_in_the_path(env: dict[str, str],
