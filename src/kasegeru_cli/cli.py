@@ -210,12 +210,12 @@ def _json_texts() -> dict[str, str] | None:
 
 
 def _report_problems(e: DatasetError) -> None:
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import escape_line
 
     n = len(e.problems)
     sys.stderr.write(f"Error: the dataset is invalid ({n} problem{'s' if n != 1 else ''}):\n")
     for p in e.problems:
-        sys.stderr.write(f"  {escape_controls(str(p))}\n")
+        sys.stderr.write(f"  {escape_line(str(p))}\n")
 
 
 # --------------------------------------------------------------------------- completion
@@ -665,9 +665,9 @@ def _install_completion(ctx: typer.Context, value: bool) -> None:
                           complete_var="_KASEGERU_COMPLETE")
     if shell == "zsh":  # typer wrote its own script: ours completes on the first Tab
         path.write_text(completion_script(shell), encoding="utf-8")
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import escape_line
 
-    sys.stderr.write(f"{shell} completion installed in {escape_controls(str(path))}; it takes "
+    sys.stderr.write(f"{shell} completion installed in {escape_line(str(path))}; it takes "
                      "effect in a new terminal.\n")
     raise typer.Exit()
 
@@ -1062,6 +1062,7 @@ def export(
         export_bytes,
         write_atomic,
     )
+    from kasegeru_cli.text import escape_line
 
     lang_changes_nothing(lang, "export writes every field in both languages")
     if as_json:
@@ -1078,13 +1079,13 @@ def export(
         if output_name is not None:
             check_output_name(output_name)  # newdir/: Path() drops the separator
     except OSError as e:
-        fail(f"cannot write {output_name}: {e.strerror or e}", EXIT_NOT_FOUND)
+        fail(f"cannot write {escape_line(str(output_name))}: {e.strerror or e}", EXIT_NOT_FOUND)
     output = Path(output_name) if output_name is not None else None
     try:
         if output is not None:
             check_target(output, force)  # before the work; write_atomic checks again
     except OSError as e:
-        fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
+        fail(f"cannot write {escape_line(str(output))}: {e.strerror or e}", EXIT_NOT_FOUND)
     try:
         if fmt is ExportFormat.sqlite:
             from kasegeru_cli.formats.sqlite import write_sqlite
@@ -1106,10 +1107,8 @@ def export(
     except ExportError as e:
         fail(str(e), EXIT_USAGE)
     except OSError as e:
-        fail(f"cannot write {output}: {e.strerror or e}", EXIT_NOT_FOUND)
-    from kasegeru_cli.text import escape_controls
-
-    sys.stderr.write(f"Wrote {len(cases)} cases to {escape_controls(str(output))}\n")
+        fail(f"cannot write {escape_line(str(output))}: {e.strerror or e}", EXIT_NOT_FOUND)
+    sys.stderr.write(f"Wrote {len(cases)} cases to {escape_line(str(output))}\n")
     if fmt is ExportFormat.sqlite and output is not None:
         _write_metadata(cat, output, force)
 
@@ -1117,19 +1116,21 @@ def export(
 def _check_metadata_target(database: Path, force: bool) -> None:
     """Refuse before any work when Datasette's metadata cannot go beside ``database``."""
     from kasegeru_cli.export import check_target
+    from kasegeru_cli.text import escape_line
     from kasegeru_cli.web import metadata_path
 
     path = metadata_path(database)
     try:
         check_target(path, force)
     except OSError as e:
-        fail(f"cannot write {path}: {e.strerror or e}", EXIT_NOT_FOUND)
+        fail(f"cannot write {escape_line(str(path))}: {e.strerror or e}", EXIT_NOT_FOUND)
 
 
 def _write_metadata(cat: Catalog, database: Path, force: bool) -> None:
     """``export --format sqlite``: Datasette's metadata (title, licence, credit lines,
     column descriptions, facets, canned queries) as ``NAME.metadata.json``."""
     from kasegeru_cli.export import write_atomic
+    from kasegeru_cli.text import escape_line
     from kasegeru_cli.web import metadata_json, metadata_path
 
     path = metadata_path(database)
@@ -1137,10 +1138,10 @@ def _write_metadata(cat: Catalog, database: Path, force: bool) -> None:
     try:
         write_atomic(path, partial(Path.write_text, data=text, encoding="utf-8"), force=force)
     except OSError as e:
-        fail(f"cannot write {path}: {e.strerror or e}", EXIT_NOT_FOUND)
-    from kasegeru_cli.text import escape_controls
+        fail(f"cannot write {escape_line(str(path))}: {e.strerror or e}", EXIT_NOT_FOUND)
+    from kasegeru_cli.text import escape_line
 
-    shown, db = escape_controls(str(path)), escape_controls(str(database))
+    shown, db = escape_line(str(path)), escape_line(str(database))
     sys.stderr.write(f"Wrote Datasette's metadata to {shown}: datasette {db} -m {shown}\n")
 
 
@@ -1192,9 +1193,9 @@ def serve(
     try:
         with where, web.prepared(catalog().dataset, cases, paths) as (directory, cached):
             how = "from the cache" if cached else "built"
-            from kasegeru_cli.text import escape_controls
+            from kasegeru_cli.text import escape_line
 
-            sys.stderr.write(f"{len(cases)} cases ({how}: {escape_controls(str(directory))})\n")
+            sys.stderr.write(f"{len(cases)} cases ({how}: {escape_line(str(directory))})\n")
             for warning in (web.exposure_warning(where), web.SQL_WARNING if sql else None):
                 if warning:
                     sys.stderr.write(warning + "\n")
@@ -1354,9 +1355,9 @@ def validate(
             "cases": len(dataset.cases), "sources": len(dataset.sources),
             "types": len(dataset.types), "topics": len(dataset.topics)}))
         return
-    from kasegeru_cli.text import escape_controls
+    from kasegeru_cli.text import escape_line
 
-    names = ", ".join(escape_controls(str(p)) for p in files)
+    names = ", ".join(escape_line(str(p)) for p in files)
     emit(f"OK: {len(dataset.cases)} cases, {len(dataset.sources)} sources, "
          f"{len(dataset.types)} types, {len(dataset.topics)} topics ({names})\n")
 

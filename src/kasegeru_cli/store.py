@@ -154,9 +154,9 @@ def _note(message: str) -> None:
     if message not in _noted:
         _noted.add(message)
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            from kasegeru_cli.text import escape_controls
+            from kasegeru_cli.text import escape_line
 
-            sys.stderr.write(f"Note: {escape_controls(message)}\n")
+            sys.stderr.write(f"Note: {escape_line(message)}\n")
 
 
 def _euid() -> int | None:

@@ -68,8 +68,18 @@ _CONTROLS = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
 BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F,
                            0x061C])
 ZERO_WIDTH = frozenset([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+# Other characters that show as nothing (a soft hyphen, the Mongolian vowel
+# separator, the combining grapheme joiner, invisible operators, Hangul fillers,
+# interlinear annotation marks, Unicode tag characters that smuggle ASCII) or
+# break the line on some terminals (U+2028, U+2029): in a message, a name holding
+# one would look like another name.
+INVISIBLE = frozenset([0x00AD, 0x034F, 0x115F, 0x1160, 0x180E, 0x2028, 0x2029,
+                       *range(0x2061, 0x2065), 0x3164, 0xFFA0, *range(0xFFF9, 0xFFFC),
+                       *range(0xE0000, 0xE0080)])
 _ESCAPED = {c: f"\\x{c:02x}" for c in _CONTROLS} | {
-    c: f"\\u{c:04x}" for c in sorted(BIDI_CONTROLS | ZERO_WIDTH)}
+    c: f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+    for c in sorted(BIDI_CONTROLS | ZERO_WIDTH | INVISIBLE)}
+_LINE_ESCAPED = _ESCAPED | {0x0A: "\\n", 0x09: "\\t"}
 _STRIPPED = dict.fromkeys(_CONTROLS)
 # Tables drop bidirectional controls too (one in a cell would reorder the cells
 # after it); zero-width characters take no cell and join emoji, so they stay.
@@ -83,6 +93,13 @@ def escape_controls(text: str) -> str:
 
     The one way user-supplied text (paths included) reaches a message."""
     return text.translate(_ESCAPED)
+
+
+def escape_line(text: str) -> str:
+    """:func:`escape_controls`, and newline and tab shown as ``\\n``, ``\\t``: for
+    a value (a path, a name) inside a one-line message, where a newline in a file
+    name would otherwise print a second line of its choosing (``x\\nOK: …``)."""
+    return text.translate(_LINE_ESCAPED)
 
 
 ECHO_LIMIT = 80

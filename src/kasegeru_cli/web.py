@@ -595,8 +595,12 @@ def listening(host: str, port: int) -> Listening:
 
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]  # [::1], as in a URL
+    from kasegeru_cli.text import escape_line
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    where = f"{_bracketed(host) if host else '0.0.0.0'}:{port}"
+    # What the user typed, shown on one line (a newline in --host would print a
+    # line of its own under the error).
+    where = f"{escape_line(_bracketed(host)) if host else '0.0.0.0'}:{port}"
     s = socket.socket(family)
     try:
         try:
