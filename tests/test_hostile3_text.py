@@ -214,6 +214,17 @@ def test_zero_width_characters_are_refused_in_aliases(tmp_path: Path, char: str)
         f"U+{char} (at character 3), which makes different names look alike; an alias may not"]
 
 
+@pytest.mark.parametrize("char", ["00AD", "180E", "2063", "3164", "E0041"])
+def test_other_invisible_characters_are_refused_in_aliases(tmp_path: Path, char: str) -> None:
+    # A soft hyphen, the Mongolian vowel separator, an invisible operator, a Hangul
+    # filler, a tag character: two aliases that differ only by one both loaded before.
+    escape = f"\\u{char}" if len(char) == 4 else f"\\U000{char}"
+    text = MINIMAL.replace('id = "alpha"', f'id = "alpha"\naliases = ["co{escape}ba", "coba"]')
+    assert problems(tmp_path, text) == [
+        f"mine.toml:18: case alpha: field aliases: item 1 holds the invisible character "
+        f"U+{char} (at character 3), which makes different names look alike; an alias may not"]
+
+
 def test_zero_width_characters_are_refused_in_ids(tmp_path: Path) -> None:
     text = MINIMAL.replace('id = "alpha"', 'id = "al\\u200Bpha"')
     assert "mine.toml:17: case al\u200bpha: field id: 'al\\u200bpha' is not a valid id: " \

@@ -33,7 +33,7 @@ from kasegeru_cli.models import (
 )
 from kasegeru_cli.problems import DatasetError as DatasetError  # raised here; re-exported
 from kasegeru_cli.problems import Problem as Problem
-from kasegeru_cli.text import ECHO_LIMIT, clip, id_key
+from kasegeru_cli.text import ECHO_LIMIT, INVISIBLE, ZERO_WIDTH, clip, id_key
 from kasegeru_cli.text import clipped_repr as _r
 
 SCHEMA_VERSION = 2
@@ -349,7 +349,8 @@ _CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
 # ``invoiceexe.txt``): no text of a case file may hold them.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Zero-width characters make two names look alike: no id or alias may hold them.
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_ZERO_WIDTH = re.compile("[" + "".join(map(chr, sorted(ZERO_WIDTH))) + "]")
+_INVISIBLE = re.compile("[" + "".join(map(chr, sorted(INVISIBLE))) + "]")
 
 
 def _control_problem(v: str, newline_ok: bool) -> str | None:
@@ -368,9 +369,12 @@ def _control_problem(v: str, newline_ok: bool) -> str | None:
 def zero_width_problem(v: str) -> str | None:
     """Why ``v`` may not be an id or alias (it holds a zero-width character), or None."""
     m = _ZERO_WIDTH.search(v)
+    kind = "zero-width"
+    if m is None:
+        m, kind = _INVISIBLE.search(v), "invisible"
     if m is None:
         return None
-    return (f"holds the zero-width character U+{ord(m.group()):04X} (at character "
+    return (f"holds the {kind} character U+{ord(m.group()):04X} (at character "
             f"{m.start() + 1}), which makes different names look alike; an alias may not")
 
 
