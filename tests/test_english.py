@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -351,3 +352,39 @@ def test_co_ba_in_english_has_no_japanese_text_but_names_and_quotes(cli: Cli,
     assert "• Number of co-ba sites: 24 sites (2019-03, nationwide)" in flat
     assert "2018-10 As a new venture of the co-ba business, a site specialising in startups " \
         "(Jinnan) was set up under direct management" in flat
+
+
+def test_validate_warns_of_a_text_without_english_in_a_users_file(tmp_path: Path) -> None:
+    """A user's file may be Japanese only: each untranslated text is a located
+    warning, and the file is still valid (exit 0)."""
+    if BIN is None:
+        pytest.skip("console script not installed")
+    text = EN.replace('challenges_en = ["Securing staff"]\n', "").replace(
+        'role_en = "operator"\n', "")
+    path = write(tmp_path, text)
+    env = {**os.environ, "HOME": str(tmp_path), "KASEGERU_CACHE_DIR": str(tmp_path / "c"),
+           "NO_COLOR": "1"}
+    proc = subprocess.run([BIN, "validate", str(path)], env=env, capture_output=True,
+                          text=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("OK: 1 cases")
+    tail = 'has no English beside it (docs/DATA.md, "English")'
+    assert proc.stderr.splitlines() == [
+        f"Warning: {path}:{line_of(text, 'challenges')}: case kumo: field challenges[1]: {tail}",
+        f"Warning: {path}:{line_of(text, 'role = ')}: case kumo: field actors[1].role: {tail}",
+    ]
+
+
+def test_the_bundled_dataset_must_be_wholly_in_english(cli: Cli, tmp_path: Path) -> None:
+    """Every text of the bundled dataset is translated: one that is not is an error
+    there (exit 1), located, where a user's file only gets a warning."""
+    text = EN.replace('challenges_en = ["Securing staff"]\n', "")
+    path = write(tmp_path, text)
+    with mock.patch("kasegeru_cli.store.bundled_path", return_value=path):
+        result = cli("validate", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:{line_of(text, 'challenges')}: case kumo: field challenges[1]: has no " \
+        'English beside it (docs/DATA.md, "English")' in result.stderr
+    assert "Warning" not in result.stderr
+    ok = cli("validate")  # the real bundled file: every text has its English
+    assert ok.exit_code == 0 and "Warning" not in ok.stderr, ok.stderr

@@ -1325,7 +1325,7 @@ def validate(
 
       kasegeru validate data/cases.toml extra.toml
     """
-    from kasegeru_cli.loader import label_problems, load_files
+    from kasegeru_cli.loader import english_problems, label_problems, load_files
     from kasegeru_cli.store import bundled_path
 
     _refuse_empty_paths("validate", paths or [])
@@ -1345,6 +1345,16 @@ def validate(
             emit(_validate_json(files, problems=e.problems))
         raise typer.Exit(EXIT_NOT_FOUND) from None
     labels = label_problems(files, dataset)
+    untranslated = english_problems(files, dataset)
+    bundled = bundled_path().resolve()
+    if any(f.resolve() == bundled for f in files if f.exists()):
+        labels += [p for p in untranslated if Path(p.file).resolve() == bundled]
+    for p in untranslated:
+        if labels and p in labels:
+            continue
+        from kasegeru_cli.text import escape_line
+
+        sys.stderr.write(f"Warning: {escape_line(str(p))}\n")
     if labels:
         _report_problems(DatasetError(labels))
         if f is Format.json:

@@ -1287,3 +1287,45 @@ def load_blobs(blobs: Sequence[tuple[str, bytes]]) -> Dataset:
     if problems:
         raise DatasetError(problems)
     return validate_documents(docs)
+
+
+_CASE_ID = re.compile(r'\s*id\s*=\s*"([^"]*)"')
+
+
+def english_problems(paths: Sequence[Path], dataset: Dataset) -> list[Problem]:
+    """Every Japanese text of a case with no English beside it (docs/DATA.md
+    "English"), located by file, line, case and field: ``kasegeru validate``
+    makes them errors for the bundled dataset, which is wholly translated, and
+    warnings for a user's own files, which may be Japanese only."""
+    from kasegeru_cli.english import text_pairs
+
+    where: dict[str, tuple[str, LineIndex | None, int]] = {}  # id -> (file, lines, index in file)
+    for path in paths:
+        try:
+            index = LineIndex(decode_text(read_bytes(path), str(path)))
+        except DatasetError:
+            continue
+        starts = index._by_name.get("cases", [])
+        for n, text_line in enumerate(index.lines):
+            m = _CASE_ID.match(text_line)
+            i = bisect.bisect_right(starts, n) - 1
+            if m and i >= 0 and m.group(1) not in where:
+                where[m.group(1)] = (str(path), index, i)
+    name = str(paths[0]) if paths else "?"
+    problems = []
+    for case in dataset.cases:
+        for fld, _, en in text_pairs(case):
+            if en is not None:
+                continue
+            file, index_or_none, i = where.get(case.id, (name, None, 0))
+            at: int | None = None
+            if index_or_none is not None:
+                top, _, sub = fld.partition(".")
+                key, _, number = top.partition("[")
+                if sub:
+                    at = index_or_none.case(i, key, int(number.rstrip("]")) - 1, sub)
+                else:
+                    at = index_or_none.case(i, key)
+            problems.append(Problem(file, "has no English beside it (docs/DATA.md, "
+                                    "\"English\")", line=at, case=case.id, field=fld))
+    return problems
