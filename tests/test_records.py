@@ -18,8 +18,8 @@ from kasegeru_cli.records import (
     number_text,
     pick,
     records_json,
-    search_texts,
 )
+from kasegeru_cli.search import searchable_texts as search_texts
 
 FULL = Case(
     id="kumo",

@@ -166,12 +166,12 @@ def test_each_field_is_indexed_on_its_own_line(bridged: sqlite3.Connection) -> N
 
 def test_a_field_the_index_has_no_column_for_goes_with_the_summary(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kasegeru_cli.records import search_texts
+    from kasegeru_cli.search import searchable_texts
 
     def with_a_new_field(c: Case) -> list[tuple[str, str]]:
-        return [*search_texts(c), ("future", "zyzzyva")]
+        return [*searchable_texts(c), ("future", "zyzzyva")]
 
-    monkeypatch.setattr("kasegeru_cli.formats.sqlite.search_texts", with_a_new_field)
+    monkeypatch.setattr("kasegeru_cli.formats.sqlite.searchable_texts", with_a_new_field)
     path = tmp_path / "new.db"
     write_sqlite(DATASET, DATASET.cases, path)
     db = sqlite3.connect(path)

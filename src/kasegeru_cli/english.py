@@ -102,7 +102,7 @@ def place_label(loc: Location) -> str:
 def figure_text(f: Figure) -> str:
     """``Members: about 120 people (2019-03, cumulative)`` — an English figure: the
     number unchanged, the qualifier before it (after it for "or more" …)."""
-    from kasegeru_cli.records import date_text, number_text
+    from kasegeru_cli.records import figure_marks, number_text
 
     amount = number_text(f.value)
     if f.value_max is not None:
@@ -112,19 +112,12 @@ def figure_text(f: Figure) -> str:
     if f.qualifier:
         amount = (f"{amount} {f.qualifier}" if f.qualifier.startswith("or ")
                   else f"{f.qualifier} {amount}")
-    extra = []
-    if f.as_of:
-        extra.append(date_text(f.as_of, f.fiscal))
-    if f.planned:
-        extra.append("target")
-    if f.note:
-        extra.append(f.note)
-    return f"{f.label}: {amount}" + (f" ({', '.join(extra)})" if extra else "")
+    return f"{f.label}: {amount}" + figure_marks(f)
 
 
 def search_texts(case: Case) -> Iterator[tuple[str, str]]:
     """The English texts search reads beside the Japanese ones of
-    :func:`kasegeru_cli.records.search_texts`, each under its ``_en`` field name
+    :func:`kasegeru_cli.search.searchable_texts`, each under its ``_en`` field name
     (``points_en`` …); a record with no English yet gives nothing here."""
     for key in ("tags", "category", "points", "challenges"):
         value = getattr(case, f"{key}_en")

@@ -11,7 +11,6 @@ from dataclasses import fields
 from typing import Any
 
 from kasegeru_cli.models import Actor, Case, Event, Figure, Location, SourceRef
-from kasegeru_cli.search import searchable_texts
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Case))
 """Every field of a record, in the documented order."""
@@ -171,6 +170,12 @@ def figure_text(f: Figure) -> str:
     amount += f.unit or ""
     if f.qualifier and suffix:
         amount += f.qualifier
+    return f"{f.label} {amount}" + figure_marks(f)
+
+
+def figure_marks(f: Figure) -> str:
+    """`` (2019-03, target, 延べ)``: a figure's date, target mark and note in
+    brackets after its amount, or '' for none (both languages' figure texts)."""
     extra = []
     if f.as_of:
         extra.append(date_text(f.as_of, f.fiscal))
@@ -178,9 +183,5 @@ def figure_text(f: Figure) -> str:
         extra.append("target")
     if f.note:
         extra.append(f.note)
-    return f"{f.label} {amount}" + (f" ({', '.join(extra)})" if extra else "")
+    return f" ({', '.join(extra)})" if extra else ""
 
-
-search_texts = searchable_texts
-"""Moved to :func:`search.searchable_texts` (which text is searched belongs with
-matching); kept here for existing callers."""

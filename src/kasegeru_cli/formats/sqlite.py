@@ -17,7 +17,7 @@ The full-text index
 -------------------
 Datasette (``?_search=``, the search box) and ``sqlite-utils search`` find the
 index of a table by an FTS table declared with ``content="cases"``; so is
-``cases_fts``. It indexes the fields of :func:`records.search_texts`, the
+``cases_fts``. It indexes the fields of :func:`search.searchable_texts`, the
 ones ``kasegeru search`` reads, plus ``topics`` (:data:`SEARCHED_FIELDS`).
 
 Japanese has no spaces between words, and both clients pass a word to
@@ -67,8 +67,8 @@ from pathlib import Path
 from kasegeru_cli import __version__
 from kasegeru_cli.formats.casepage import case_page
 from kasegeru_cli.models import Case, Dataset, Topic
-from kasegeru_cli.records import flat_value, search_texts
-from kasegeru_cli.search import Term, Thesaurus
+from kasegeru_cli.records import flat_value
+from kasegeru_cli.search import Term, Thesaurus, searchable_texts
 from kasegeru_cli.text import fold
 
 NGRAM_MAX = 12
@@ -191,7 +191,7 @@ VIEWS: dict[str, tuple[str, str]] = {
 SEARCHED_FIELDS = ("id", "name", "name_en", "aliases", "tags", "types", "category", "summary",
                    "summary_en", "points", "challenges", "actors", "locations", "timeline",
                    "figures", "types_note", "sources", "topics")
-"""The fields of :func:`records.search_texts`, the same ones `kasegeru search`
+"""The fields of :func:`search.searchable_texts`, the same ones `kasegeru search`
 reads, and ``topics``: their tokens make ``cases_search.search_tokens``."""
 
 FTS_COLUMNS = ("id", "search_tokens")
@@ -423,8 +423,8 @@ def _topic_bridges(dataset: Dataset) -> Bridges:
 def _search_columns(case: Case, dataset: Dataset, bridges: Bridges,
                     names: Mapping[str, str]) -> dict[str, str]:
     texts: dict[str, list[str]] = {fld: [] for fld in SEARCHED_FIELDS}
-    for fld, text in search_texts(case):
-        # A field search_texts may gain later goes with the summary rather than nowhere.
+    for fld, text in searchable_texts(case):
+        # A field searchable_texts may gain later goes with the summary rather than nowhere.
         texts.get(fld, texts["summary"]).append(text)
     folded = fold("\n".join(t for parts in texts.values() for t in parts))
     slugs = dict.fromkeys(case.topics)
